@@ -1,0 +1,38 @@
+# nifi-ca-guard: every target installs what it needs, so a fresh clone needs only `make run` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+NODE := node
+CLI := $(NODE) dist/src/main.js
+PORT ?= 8443
+
+.PHONY: install build certs run test unit e2e bench clean image
+
+install: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: install
+	npx tsc -p tsconfig.json
+
+certs: build
+	$(CLI) certs --out certs
+
+run: certs
+	@echo "Try it from another shell:"
+	@echo "  curl -sk -H 'Content-Type: application/json' --data @examples/admission-review.json https://127.0.0.1:$(PORT)/mutate"
+	$(CLI) serve --port $(PORT) --tls-cert certs/tls.crt --tls-key certs/tls.key
+
+unit: build
+	npx mocha
+
+test: unit
+
+bench: build
+	$(NODE) dist/test/bench/mutate.bench.js
+
+image:
+	docker build -t nifi-ca-guard:0.1.0 .
+
+clean:
+	rm -rf dist certs/*.crt certs/*.key

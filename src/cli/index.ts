@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+
+/** Each subcommand lives in its own file and registers itself here. */
+export type Register = (program: Command) => void;
+
+export function buildProgram(commands: readonly Register[]): Command {
+  const program = new Command('nifi-ca-guard')
+    .description('Mutating admission webhook that keeps NiFi clusters trusting their CA')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  return program;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Composition root: the only place that calls process.exit.
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/index.js';
+import { CliError, oneLine } from './cli/errors.js';
+import { COMMANDS } from './cli/commands.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(COMMANDS);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`nifi-ca-guard: ${oneLine(err)}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`nifi-ca-guard: ${oneLine(err)}\n`);
+    process.exitCode = 1;
+  },
+);
