@@ -1,0 +1,72 @@
+import { mutatePod } from '../mutation/mutate.js';
+import type { Policy } from '../policy/types.js';
+import type { Role } from '../mutation/result.js';
+import { decodeReview } from './decode.js';
+import { allow, patched } from './response.js';
+import type { AdmissionReviewOut } from './types.js';
+
+/** What the HTTP edge logs and counts for one review: never the pod or the patch. */
+export interface ReviewSummary {
+  uid: string;
+  operation: string;
+  namespace: string;
+  name: string;
+  role: Role | 'ignored';
+  reason: string;
+  patchOps: number;
+  warnings: number;
+  dryRun: boolean;
+}
+
+export interface ReviewOutcome {
+  review: AdmissionReviewOut;
+  summary: ReviewSummary;
+}
+
+/**
+ * One AdmissionReview in, one out. Throws BadReviewError for a body that is not a review;
+ * any other throw is a bug the HTTP edge turns into a 500 (the API server's failurePolicy decides).
+ */
+export function admit(body: unknown, policy: Policy): ReviewOutcome {
+  const { apiVersion, request } = decodeReview(body);
+  const base = {
+    uid: request.uid,
+    operation: request.operation,
+    namespace: request.namespace,
+    name: request.name,
+    dryRun: request.dryRun,
+  };
+  const isPod = request.kind.group === '' && request.kind.kind === 'Pod';
+  if (!isPod || request.operation !== 'CREATE' || !request.object) {
+    const reason = !isPod ? `kind ${request.kind.kind} is not handled` : `operation ${request.operation} is not handled`;
+    return {
+      review: allow(apiVersion, request.uid),
+      summary: { ...base, role: 'ignored', reason, patchOps: 0, warnings: 0 },
+    };
+  }
+  // The namespace of a pod being created may be absent from the object; the request carries it.
+  const namespace = request.namespace || String((request.object.metadata as { namespace?: unknown })?.namespace ?? 'default');
+  const result = mutatePod(request.object, namespace, policy);
+  return {
+    review: patched(apiVersion, request.uid, result.patch, {
+      warnings: result.warnings,
+      auditAnnotations: result.auditAnnotations,
+    }),
+    summary: {
+      ...base,
+      namespace,
+      name: request.name || podName(request.object),
+      role: result.role,
+      reason: result.reason,
+      patchOps: result.patch.length,
+      warnings: result.warnings.length,
+    },
+  };
+}
+
+function podName(pod: Record<string, unknown>): string {
+  const meta = pod.metadata as { name?: unknown; generateName?: unknown } | undefined;
+  if (typeof meta?.name === 'string') return meta.name;
+  if (typeof meta?.generateName === 'string') return `${meta.generateName}*`;
+  return '';
+}
