@@ -1,0 +1,204 @@
+// PKCS#12 (RFC 7292) truststores Java reads: certificate bags in an unencrypted SafeContents
+// (certificates are public), each with a friendlyName (the alias) and Java's trusted-key-usage
+// attribute, without which Java ignores the bag; integrity by HMAC-SHA-256 under the store password.
+// Optionally one private-key entry (toolkit CA keystores), given already encrypted as PKCS#8.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { bmp, child, children, explicit, integer, nul, octets, oid, readAll, readInt, readOid, seq, set, utf16be, type Node } from './der.js';
+
+export const OID = {
+  data: '1.2.840.113549.1.7.1',
+  encryptedData: '1.2.840.113549.1.7.6',
+  keyBag: '1.2.840.113549.1.12.10.1.1',
+  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
+  /** Oracle's "trusted key usage" bag attribute: marks a certificate bag as a trusted-certificate entry for Java. */
+  javaTrustedKeyUsage: '2.16.840.1.113894.746875.1.1',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+} as const;
+
+export interface TrustedCert {
+  alias: string;
+  der: Uint8Array;
+}
+
+export interface KeyEntry {
+  alias: string;
+  /** EncryptedPrivateKeyInfo DER (PKCS#8, e.g. PBES2/AES-256-CBC), decryptable with the store password. */
+  encryptedPkcs8: Uint8Array;
+  /** Leaf first. */
+  chain: Uint8Array[];
+}
+
+export interface Pkcs12Options {
+  password: string;
+  /** MAC salt (random per store; pass fixed bytes for reproducible output). */
+  salt: Uint8Array;
+  iterations?: number;
+}
+
+export const DEFAULT_MAC_ITERATIONS = 10000;
+
+/** RFC 7292 appendix B.2 key derivation (ID 3 = MAC key). */
+export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, n: number, hash: 'sha1' | 'sha256'): Buffer {
+  const u = hash === 'sha1' ? 20 : 32;
+  const v = 64;
+  const pw = Buffer.concat([utf16be(password), Buffer.from([0, 0])]);
+  const fill = (src: Uint8Array): Buffer => {
+    if (src.length === 0) return Buffer.alloc(0);
+    const len = v * Math.ceil(src.length / v);
+    const out = Buffer.alloc(len);
+    for (let i = 0; i < len; i++) out[i] = src[i % src.length]!;
+    return out;
+  };
+  const D = Buffer.alloc(v, id);
+  const I = Buffer.concat([fill(salt), fill(pw)]);
+  const out: Buffer[] = [];
+  for (let produced = 0; produced < n; produced += u) {
+    let A = createHash(hash).update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
+    out.push(A);
+    const B = Buffer.alloc(v);
+    for (let i = 0; i < v; i++) B[i] = A[i % u]!;
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const sum = I[j + k]! + B[k]! + carry;
+        I[j + k] = sum & 0xff;
+        carry = sum >> 8;
+      }
+    }
+  }
+  return Buffer.concat(out).subarray(0, n);
+}
+
+function attr(type: string, ...values: Buffer[]): Buffer {
+  return seq(oid(type), set(...values));
+}
+
+function certBag(der: Uint8Array, attrs: Buffer[]): Buffer {
+  const bag = seq(oid(OID.x509Certificate), explicit(0, octets(der)));
+  return seq(oid(OID.certBag), explicit(0, bag), set(...attrs));
+}
+
+function dataContentInfo(content: Uint8Array): Buffer {
+  return seq(oid(OID.data), explicit(0, octets(content)));
+}
+
+export function writePkcs12(trusted: readonly TrustedCert[], opts: Pkcs12Options, key?: KeyEntry): Buffer {
+  if (!opts.password) throw new RangeError('a PKCS12 store needs a non-empty password');
+  const bags: Buffer[] = [];
+  if (key) {
+    const localKeyId = createHash('sha1').update(key.chain[0] ?? Buffer.alloc(0)).digest();
+    const keyAttrs = [attr(OID.friendlyName, bmp(key.alias)), attr(OID.localKeyId, octets(localKeyId))];
+    bags.push(seq(oid(OID.shroudedKeyBag), explicit(0, Buffer.from(key.encryptedPkcs8)), set(...keyAttrs)));
+    key.chain.forEach((c, i) => {
+      const attrs = i === 0 ? keyAttrs : [];
+      bags.push(certBag(c, attrs));
+    });
+  }
+  for (const t of trusted) {
+    bags.push(
+      certBag(t.der, [attr(OID.friendlyName, bmp(t.alias)), attr(OID.javaTrustedKeyUsage, oid(OID.anyExtendedKeyUsage))]),
+    );
+  }
+  const authSafe = seq(dataContentInfo(seq(...bags)));
+  const iterations = opts.iterations ?? DEFAULT_MAC_ITERATIONS;
+  const macKey = pkcs12Kdf(opts.password, opts.salt, 3, iterations, 32, 'sha256');
+  const mac = createHmac('sha256', macKey).update(authSafe).digest();
+  const macData = seq(seq(seq(oid(OID.sha256), nul()), octets(mac)), octets(opts.salt), integer(iterations));
+  return seq(integer(3), dataContentInfo(authSafe), macData);
+}
+
+// ---- reading (for `ca inspect` and the tests) ----
+
+export interface Pkcs12Entry {
+  alias: string;
+  kind: 'trusted' | 'key-cert' | 'cert';
+  der: Buffer;
+}
+
+export class Pkcs12Error extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Pkcs12Error';
+  }
+}
+
+/**
+ * Verifies the MAC and lists the certificate bags of unencrypted SafeContents. Encrypted SafeContents
+ * (stores written by other tools) are counted in `encryptedParts`, not opened.
+ */
+export function readPkcs12(buf: Buffer, password: string): { entries: Pkcs12Entry[]; encryptedParts: number } {
+  try {
+    const pfx = readAll(buf);
+    const [version, authSafeCi, macData] = children(pfx);
+    if (!version || readInt(version) !== 3n || !authSafeCi) throw new Pkcs12Error('not a PKCS12 store');
+    if (readOid(child(authSafeCi, 0)) !== OID.data) throw new Pkcs12Error('public-key integrity mode is not supported');
+    const authSafeBytes = octetContent(child(child(authSafeCi, 1), 0));
+    if (macData) verifyMac(macData, authSafeBytes, password);
+    const entries: Pkcs12Entry[] = [];
+    let encryptedParts = 0;
+    for (const ci of children(readAll(authSafeBytes))) {
+      const type = readOid(child(ci, 0));
+      if (type === OID.encryptedData) {
+        encryptedParts++;
+        continue;
+      }
+      if (type !== OID.data) continue;
+      const safeContents = readAll(octetContent(child(child(ci, 1), 0)));
+      for (const bag of children(safeContents)) {
+        if (readOid(child(bag, 0)) !== OID.certBag) continue;
+        const cb = child(child(bag, 1), 0);
+        if (readOid(child(cb, 0)) !== OID.x509Certificate) continue;
+        const der = Buffer.from(octetContent(child(child(cb, 1), 0)));
+        let alias = '';
+        let kind: Pkcs12Entry['kind'] = 'cert';
+        const attrs = children(bag)[2];
+        for (const a of attrs ? children(attrs) : []) {
+          const t = readOid(child(a, 0));
+          const v = child(child(a, 1), 0);
+          if (t === OID.friendlyName) alias = utf16(v.content);
+          else if (t === OID.javaTrustedKeyUsage) kind = 'trusted';
+          else if (t === OID.localKeyId && kind === 'cert') kind = 'key-cert';
+        }
+        entries.push({ alias, kind, der });
+      }
+    }
+    return { entries, encryptedParts };
+  } catch (err) {
+    if (err instanceof Pkcs12Error) throw err;
+    throw new Pkcs12Error('not a readable PKCS12 store');
+  }
+}
+
+function octetContent(n: Node): Buffer {
+  if (n.tag === 0x04) return n.content;
+  if (n.tag === 0x24) return Buffer.concat(children(n).map(octetContent)); // BER constructed OCTET STRING
+  throw new Pkcs12Error('expected an OCTET STRING');
+}
+
+function utf16(b: Buffer): string {
+  let s = '';
+  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode(b.readUInt16BE(i));
+  return s;
+}
+
+function verifyMac(macData: Node, content: Buffer, password: string): void {
+  const digestInfo = child(macData, 0);
+  const algOid = readOid(child(child(digestInfo, 0), 0));
+  const expected = child(digestInfo, 1).content;
+  const salt = child(macData, 1).content;
+  const iterNode = children(macData)[2];
+  const iterations = iterNode ? Number(readInt(iterNode)) : 1;
+  const hash = algOid === OID.sha1 ? 'sha1' : algOid === OID.sha256 ? 'sha256' : null;
+  if (!hash) throw new Pkcs12Error(`unsupported PKCS12 MAC algorithm ${algOid}`);
+  const key = pkcs12Kdf(password, salt, 3, iterations, hash === 'sha1' ? 20 : 32, hash);
+  const mac = createHmac(hash, key).update(content).digest();
+  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new Pkcs12Error('PKCS12 integrity check failed: wrong password or corrupted store');
+}
+
