@@ -1,4 +1,6 @@
+import { registerCa } from './ca.js';
 import type { Register } from './index.js';
+import { registerTruststore } from './truststore.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Register[] = [];
+export const COMMANDS: readonly Register[] = [registerTruststore, registerCa];

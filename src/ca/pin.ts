@@ -1,0 +1,142 @@
+// The two Secrets of a pinned CA, computed from their inputs: `ca init`, `ca rotate`, `ca prune`.
+import type { KeyObject } from 'node:crypto';
+import { certInfo } from '../trust/cert.js';
+import { inspectBytes } from '../trust/inspect.js';
+import { encodeCertBundle } from '../trust/pem.js';
+import { appendToBundle, pruneBundle, RotationError } from './rotate.js';
+import { ANN_CA_SHA256, ANN_ROTATED_AT, BUNDLE_KEY, secretData, secretManifest, type SecretManifest } from './secrets.js';
+import {
+  parseToolkitConfig,
+  renderConfig,
+  TOOLKIT_CONFIG_FILE,
+  toolkitConfig,
+  toolkitKeystore,
+  type ToolkitConfig,
+  type ToolkitKeystoreType,
+} from './toolkit.js';
+
+export interface SecretNames {
+  namespace?: string;
+  privateName: string;
+  trustName: string;
+}
+
+export interface InitInputs extends SecretNames {
+  caCert: Buffer;
+  privateKey: KeyObject;
+  keystoreType: ToolkitKeystoreType;
+  password: string;
+  token: string;
+  caHostname: string;
+  port: number;
+  leafDays: number;
+  now: Date;
+  salt: Uint8Array;
+}
+
+export interface PinnedSecrets {
+  private: SecretManifest;
+  trust: SecretManifest;
+}
+
+function privateSecret(names: SecretNames, cfg: ToolkitConfig, keystore: Buffer, caCert: Buffer, now: Date): SecretManifest {
+  return secretManifest(
+    names.privateName,
+    names.namespace,
+    { [cfg.keyStore]: keystore, [TOOLKIT_CONFIG_FILE]: renderConfig(cfg) },
+    { [ANN_CA_SHA256]: certInfo(caCert).sha256, [ANN_ROTATED_AT]: now.toISOString() },
+  );
+}
+
+function trustSecret(names: SecretNames, bundleText: string): SecretManifest {
+  return secretManifest(names.trustName, names.namespace, { [BUNDLE_KEY]: bundleText }, {});
+}
+
+export function initSecrets(inp: InitInputs): PinnedSecrets {
+  const cfg = toolkitConfig(inp);
+  const keystore = toolkitKeystore(inp);
+  return {
+    private: privateSecret(inp, cfg, keystore, inp.caCert, inp.now),
+    trust: trustSecret(inp, encodeCertBundle([inp.caCert])),
+  };
+}
+
+/** What the private Secret holds: toolkit config and the CA certificate inside its keystore. */
+export function readPrivateSecret(secret: SecretManifest): { config: ToolkitConfig; caCert: Buffer } {
+  const cfgBytes = secretData(secret, TOOLKIT_CONFIG_FILE);
+  if (!cfgBytes) throw new RotationError(`Secret ${secret.metadata.name} has no ${TOOLKIT_CONFIG_FILE}`);
+  const config = parseToolkitConfig(cfgBytes.toString('utf8'));
+  const ks = secretData(secret, config.keyStore);
+  if (!ks) throw new RotationError(`Secret ${secret.metadata.name} has no ${config.keyStore}`);
+  const entry = inspectBytes(ks, config.keyStorePassword).entries.find((e) => e.kind === 'key');
+  if (!entry) throw new RotationError(`${config.keyStore} in Secret ${secret.metadata.name} holds no key entry`);
+  return { config, caCert: entry.cert.der };
+}
+
+export function readBundle(secret: SecretManifest): string {
+  const b = secretData(secret, BUNDLE_KEY);
+  if (!b) throw new RotationError(`Secret ${secret.metadata.name} has no ${BUNDLE_KEY}`);
+  return b.toString('utf8');
+}
+
+export interface RotateInputs {
+  oldPrivate: SecretManifest;
+  oldTrust: SecretManifest;
+  caCert: Buffer;
+  privateKey: KeyObject;
+  now: Date;
+  salt: Uint8Array;
+}
+
+/** New CA in the private Secret (same passwords, token and settings); appended to the bundle. */
+export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: number } {
+  const { config } = readPrivateSecret(inp.oldPrivate);
+  const names: SecretNames = {
+    privateName: inp.oldPrivate.metadata.name,
+    trustName: inp.oldTrust.metadata.name,
+    ...(inp.oldPrivate.metadata.namespace ? { namespace: inp.oldPrivate.metadata.namespace } : {}),
+  };
+  const keystore = toolkitKeystore({
+    caCert: inp.caCert,
+    privateKey: inp.privateKey,
+    keystoreType: config.keyStoreType,
+    password: config.keyStorePassword,
+    token: config.token,
+    caHostname: config.caHostname,
+    port: config.port,
+    leafDays: config.days,
+    now: inp.now,
+    salt: inp.salt,
+  });
+  const cfg: ToolkitConfig = {
+    ...config,
+    dn: certInfo(inp.caCert).subject,
+    signingAlgorithm: inp.privateKey.asymmetricKeyType === 'rsa' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA',
+  };
+  const bundle = appendToBundle(readBundle(inp.oldTrust), inp.caCert);
+  const trust = trustSecret(names, bundle.text);
+  return { private: privateSecret(names, cfg, keystore, inp.caCert, inp.now), trust: keepMeta(inp.oldTrust, trust), bundleSize: bundle.certs.length };
+}
+
+function keepMeta(old: SecretManifest, next: SecretManifest): SecretManifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: old.metadata.name,
+      ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}),
+      labels: { ...(old.metadata.labels ?? {}), ...next.metadata.labels },
+      annotations: { ...(old.metadata.annotations ?? {}), ...next.metadata.annotations },
+    },
+    type: 'Opaque',
+    data: next.data,
+  };
+}
+
+/** Expired CAs out of the bundle; the active CA (in the private Secret) always stays. */
+export function pruneSecrets(privateSecret: SecretManifest, trust: SecretManifest, now: Date) {
+  const { caCert } = readPrivateSecret(privateSecret);
+  const r = pruneBundle(readBundle(trust), now, [certInfo(caCert).sha256]);
+  const next = secretManifest(trust.metadata.name, trust.metadata.namespace, { [BUNDLE_KEY]: r.text }, {});
+  return { trust: keepMeta(trust, next), dropped: r.dropped, kept: r.kept };
+}

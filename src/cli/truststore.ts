@@ -1,0 +1,77 @@
+// `nifi-ca-guard truststore`: the command the injected init container runs.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../trust/atomic-write.js';
+import { BundleError, selectAnchors } from '../trust/bundle.js';
+import { buildTruststore, TRUSTSTORE_FORMATS, type TruststoreFormat } from '../trust/truststore.js';
+import { CliError } from './errors.js';
+import { ioReason, readPassword } from './password.js';
+
+interface Flags {
+  bundle: string;
+  out: string;
+  type: TruststoreFormat;
+  passwordFile?: string;
+  passwordEnv?: string;
+  quiet?: boolean;
+}
+
+export interface TruststoreRun {
+  now: Date;
+  env: NodeJS.ProcessEnv;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+export async function runTruststore(flags: Flags, run: TruststoreRun): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(flags.bundle, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read bundle ${flags.bundle}: ${ioReason(err)}`);
+  }
+  const password = await readPassword(flags, run.env);
+  if (flags.type !== 'pem' && !password) throw new CliError(`a ${flags.type} truststore needs --password-file or --password-env`);
+  if (flags.type === 'pem' && password) run.stderr('warning: a pem truststore has no password; the password flag is ignored');
+  let anchors;
+  try {
+    anchors = selectAnchors(text, run.now);
+  } catch (err) {
+    if (err instanceof BundleError) throw new CliError(`bundle ${flags.bundle} ${err.message}`);
+    throw err;
+  }
+  for (const w of anchors.warnings) run.stderr(`warning: ${w}`);
+  const bytes = buildTruststore(anchors.trusted, { format: flags.type, password, salt: randomBytes(20), now: run.now });
+  try {
+    await writeFileAtomic(flags.out, bytes, 0o644);
+  } catch (err) {
+    throw new CliError(`cannot write ${flags.out}: ${ioReason(err)}`);
+  }
+  if (!flags.quiet) {
+    const dup = anchors.duplicates ? `, ${anchors.duplicates} duplicate(s) dropped` : '';
+    run.stdout(
+      `wrote ${flags.out} (${flags.type}): ${anchors.trusted.length} trusted CA certificate(s) ${anchors.trusted.map((c) => c.alias).join(' ')}${dup}`,
+    );
+  }
+}
+
+export function registerTruststore(program: Command): void {
+  program
+    .command('truststore')
+    .description('write a Java truststore (PKCS12, JKS or PEM) from a PEM bundle of CA certificates')
+    .requiredOption('--bundle <file>', 'PEM bundle: one or more CA certificates')
+    .requiredOption('--out <file>', 'truststore to write (atomically)')
+    .addOption(new Option('--type <type>', 'truststore format').choices([...TRUSTSTORE_FORMATS]).default('pkcs12'))
+    .option('--password-file <file>', 'file holding the store password (pkcs12, jks)')
+    .option('--password-env <name>', 'environment variable holding the store password (pkcs12, jks)')
+    .option('-q, --quiet', 'no summary line on success')
+    .action(async (flags: Flags) => {
+      await runTruststore(flags, {
+        now: new Date(),
+        env: process.env,
+        stdout: (l) => process.stdout.write(`${l}\n`),
+        stderr: (l) => process.stderr.write(`nifi-ca-guard: ${l}\n`),
+      });
+    });
+}
