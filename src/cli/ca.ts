@@ -118,7 +118,24 @@ interface InitFlags extends Target, KeyFlags {
   force?: boolean;
 }
 
+function validateKeyFlags(f: KeyFlags, subject: string | undefined): void {
+  if (subject !== undefined) {
+    try {
+      parseDn(subject);
+    } catch (err) {
+      if (err instanceof DnError) throw new CliError(`--subject: ${err.message}`);
+      throw err;
+    }
+  }
+  keySpec(f);
+  positiveInt(f.days, '--days');
+}
+
 async function init(f: InitFlags): Promise<void> {
+  // Every flag is checked before anything is created.
+  validateKeyFlags(f, f.subject);
+  const port = positiveInt(f.port, '--port');
+  const leafDays = positiveInt(f.leafDays, '--leaf-days');
   const store = await storeFor(f);
   if (f.dir) await mkdir(f.dir, { recursive: true }).catch((err: unknown) => {
     throw new CliError(`cannot create ${f.dir}: ${ioReason(err)}`);
@@ -148,8 +165,8 @@ async function init(f: InitFlags): Promise<void> {
       password,
       token: token!,
       caHostname: f.caHostname,
-      port: positiveInt(f.port, '--port'),
-      leafDays: positiveInt(f.leafDays, '--leaf-days'),
+      port,
+      leafDays,
       now,
       salt: randomBytes(20),
     }),
@@ -173,6 +190,7 @@ async function loadPair(store: SecretStore, t: Target): Promise<{ priv: SecretMa
 }
 
 async function rotate(f: Target & KeyFlags): Promise<void> {
+  validateKeyFlags(f, f.subject);
   const store = await storeFor(f);
   const { priv, trust } = await loadPair(store, f);
   const current = guard(() => readPrivateSecret(priv));
