@@ -5,7 +5,7 @@ NODE := node
 CLI := $(NODE) dist/src/main.js
 PORT ?= 8443
 
-.PHONY: install build certs run test unit e2e bench clean image
+.PHONY: install build certs run test unit test-java jdk e2e bench clean image
 
 install: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
@@ -27,6 +27,13 @@ unit: build
 	npx mocha
 
 test: unit
+
+# Java proofs (keytool, TLS drift): installs a JDK from Debian's packages when missing.
+jdk:
+	bash hack/install-jdk.sh
+
+test-java: jdk build
+	npx mocha --no-config --timeout 300000 --enable-source-maps 'dist/test/java/**/*.test.js'
 
 bench: build
 	$(NODE) dist/test/bench/mutate.bench.js
