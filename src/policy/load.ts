@@ -20,7 +20,7 @@ export function parsePolicyText(text: string, source: string): Policy {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
-    throw new PolicyError(source, [`(file)${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`]);
+    throw new PolicyError(source, [`(file)${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`]);
   }
   const result = validatePolicy(doc.toJS({ maxAliasCount: 100 }));
   if (!result.ok) throw new PolicyError(source, result.issues);
