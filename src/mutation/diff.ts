@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from './json-equal.js';
 import type { Operation } from 'fast-json-patch';
 
 /** RFC 6901: `~` becomes `~0` and `/` becomes `~1` inside a reference token. */
@@ -16,7 +16,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * insertion and never as a rewrite of the user's entries. Missing parents are added whole.
  */
 export function diff(before: unknown, after: unknown, path = ''): Operation[] {
-  if (isDeepStrictEqual(before, after)) return [];
+  if (jsonEqual(before, after)) return [];
   if (isPlainObject(before) && isPlainObject(after)) return diffObjects(before, after, path);
   if (Array.isArray(before) && Array.isArray(after)) return diffArrays(before, after, path);
   return [{ op: 'replace', path, value: structuredClone(after) }];
@@ -50,7 +50,7 @@ function insertionsOnly(before: unknown[], after: unknown[]): number[] | undefin
   const inserted: number[] = [];
   let i = 0;
   for (let j = 0; j < after.length; j++) {
-    if (i < before.length && isDeepStrictEqual(before[i], after[j])) i++;
+    if (i < before.length && jsonEqual(before[i], after[j])) i++;
     else inserted.push(j);
   }
   return i === before.length ? inserted : undefined;

@@ -1,6 +1,6 @@
 // Loose accessors over a raw pod: the webhook never round-trips a pod through typed models,
 // so unknown fields survive and the diff touches only what the planners set.
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from './json-equal.js';
 
 export type Json = Record<string, unknown>;
 
@@ -77,7 +77,7 @@ export function containsAll(actual: unknown, wanted: unknown): boolean {
   if (isJson(wanted)) {
     return isJson(actual) && Object.entries(wanted).every(([k, w]) => w === undefined || containsAll(actual[k], w));
   }
-  return isDeepStrictEqual(actual, wanted);
+  return jsonEqual(actual, wanted);
 }
 
 /** JSON with sorted keys, for comparing structures whose key order is meaningless. */
