@@ -1,4 +1,6 @@
 import type { Register } from './index.js';
+import { registerCerts } from './certs.js';
+import { registerServe } from './serve.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Register[] = [];
+export const COMMANDS: readonly Register[] = [registerServe, registerCerts];
