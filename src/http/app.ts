@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
       next();
     },
     requireJson,
-    express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true }),
+    express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true, verify: rejectEmpty }),
     (req: Request, res: Response<unknown, MutateLocals>) => {
       const outcome = admit(req.body, deps.getPolicy());
       const result: Outcome = outcome.review.response.patch ? 'patched' : 'allowed';
@@ -105,6 +105,11 @@ function observe(res: Response<unknown, MutateLocals>, outcome: Outcome): number
   const end = res.locals.endTimer;
   res.locals.endTimer = undefined;
   return end ? end({ outcome }) : 0;
+}
+
+/** body-parser turns an empty body into {}, which would be misreported as a wrong kind. */
+function rejectEmpty(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (buf.length === 0) throw new HttpError(400, 'EmptyBody', 'request body is empty');
 }
 
 /** Only application/json (any parameters) is an AdmissionReview. */
