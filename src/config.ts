@@ -76,17 +76,21 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     return n;
   };
 
-  const logLevel = text('logLevel', DEFAULTS.logLevel);
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    errors.push(`${pick('logLevel')?.source ?? 'log level'}: must be one of ${LOG_LEVELS.join(', ')}`);
-  }
+  const level = (): LevelWithSilent => {
+    const got = pick('logLevel');
+    if (!got) return DEFAULTS.logLevel;
+    if ((LOG_LEVELS as readonly string[]).includes(got.value)) return got.value as LevelWithSilent;
+    errors.push(`${got.source}: must be one of ${LOG_LEVELS.join(', ')}`);
+    return DEFAULTS.logLevel;
+  };
+
   const config: RuntimeConfig = Object.freeze({
     host: text('host', DEFAULTS.host),
     port: int('port', DEFAULTS.port, 0, 65535),
     tlsCert: text('tlsCert', DEFAULTS.tlsCert),
     tlsKey: text('tlsKey', DEFAULTS.tlsKey),
     policyFile: pick('policy') ? text('policy', '') : undefined,
-    logLevel: logLevel as LevelWithSilent,
+    logLevel: level(),
     shutdownGraceMs: int('shutdownGraceMs', DEFAULTS.shutdownGraceMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
   });
