@@ -23,8 +23,10 @@ export interface TestServer {
 }
 
 /** The real app on a real HTTPS server at 127.0.0.1, port 0. */
-export async function startTestServer(options: { getPolicy?: () => Policy; shutdownGraceMs?: number } = {}): Promise<TestServer> {
-  const pki = sharedPki();
+export async function startTestServer(
+  options: { getPolicy?: () => Policy; shutdownGraceMs?: number; tls?: { cert: string; key: string; caCert: string } } = {},
+): Promise<TestServer> {
+  const pki = options.tls ?? sharedPki();
   const logs = new LogCapture();
   const registry = new Registry();
   const readiness = new Readiness();
@@ -60,7 +62,7 @@ export interface RequestOptions {
   path: string;
   headers?: Record<string, string | number>;
   body?: string | Buffer;
-  ca: string;
+  ca: string | string[];
   /** Defaults to a fresh connection per request (agent: false). */
   agent?: https.Agent | false;
   servername?: string;
@@ -102,7 +104,7 @@ export function postReview(port: number, ca: string, body: unknown, headers: Rec
 }
 
 /** The certificate a fresh TLS handshake sees (verified against `ca`). */
-export function servedCertificate(port: number, ca: string): Promise<tls.PeerCertificate> {
+export function servedCertificate(port: number, ca: string | string[]): Promise<tls.PeerCertificate> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
       const cert = socket.getPeerCertificate();
