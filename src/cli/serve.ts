@@ -4,6 +4,8 @@ import { DEFAULTS, ENV, resolveConfig, type ConfigFlags, type RuntimeConfig } fr
 import { createLogger, type Logger } from '../log.js';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
+import { PolicyStore } from '../policy/store.js';
+import { watchPolicyFile } from '../policy/file-watch.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
 import { Readiness } from '../http/readiness.js';
@@ -26,7 +28,7 @@ export const registerServe: Register = (program: Command) => {
     .option('--policy <file>', `NiFiTrustPolicy file (${ENV.policy}; default: the built-in policy)`)
     .option('--log-level <level>', `${ENV.logLevel}; default ${d.logLevel}`)
     .option('--shutdown-grace-ms <ms>', `time for in-flight requests after SIGTERM (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
-    .option('--reload-interval-ms <ms>', `how often the TLS files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
+    .option('--reload-interval-ms <ms>', `how often the TLS and policy files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
     .action(async (flags: ConfigFlags) => {
       let config: RuntimeConfig;
       try {
@@ -50,7 +52,7 @@ export interface Webhook {
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
-  const policy = loadPolicy(config.policyFile);
+  const store = new PolicyStore(loadPolicy(config.policyFile));
   let pair;
   try {
     pair = readPair(config.tlsCert, config.tlsKey);
@@ -62,7 +64,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   readiness.certificateLoaded();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createApp({ getPolicy: () => policy, logger, metrics: createMetrics(registry), readiness });
+  const app = createApp({ getPolicy: () => store.current(), logger, metrics: createMetrics(registry), readiness });
 
   let running: RunningServer;
   try {
@@ -86,14 +88,16 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     logger,
     intervalMs: config.reloadIntervalMs,
   });
+  const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs) : undefined;
   logger.info(
-    { url: running.url, port: running.port, policy: policy.name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
+    { url: running.url, port: running.port, policy: store.current().name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
     'listening',
   );
   return {
     url: running.url,
     close: async () => {
       reloader.stop();
+      policyWatch?.stop();
       await running.close();
     },
   };
