@@ -29,7 +29,7 @@ unit: build
 test: unit
 
 bench: build
-	$(NODE) dist/test/bench/mutate.bench.js
+	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
 
 image:
 	docker build -t nifi-ca-guard:0.1.0 .
