@@ -37,8 +37,12 @@ export function admit(body: unknown, policy: Policy): ReviewOutcome {
     dryRun: request.dryRun,
   };
   const isPod = request.kind.group === '' && request.kind.kind === 'Pod';
-  if (!isPod || request.operation !== 'CREATE' || !request.object) {
-    const reason = !isPod ? `kind ${request.kind.kind} is not handled` : `operation ${request.operation} is not handled`;
+  if (!isPod || request.subResource !== '' || request.operation !== 'CREATE' || !request.object) {
+    const reason = !isPod
+      ? `kind ${request.kind.kind} is not handled`
+      : request.subResource !== ''
+        ? `subresource ${request.subResource} is not handled`
+        : `operation ${request.operation} is not handled`;
     return {
       review: allow(apiVersion, request.uid),
       summary: { ...base, role: 'ignored', reason, patchOps: 0, warnings: 0 },
