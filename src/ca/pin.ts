@@ -140,3 +140,35 @@ export function pruneSecrets(privateSecret: SecretManifest, trust: SecretManifes
   const next = secretManifest(trust.metadata.name, trust.metadata.namespace, { [BUNDLE_KEY]: r.text }, {});
   return { trust: keepMeta(trust, next), dropped: r.dropped, kept: r.kept };
 }
+
+export interface AdoptInputs extends SecretNames {
+  /** config.json and the keystore it names, as the running toolkit wrote them. */
+  configText: string;
+  keystore: Buffer;
+  /** The current trust bundle, when the trust Secret already exists: the CA is appended to it. */
+  bundleText?: string;
+  now: Date;
+}
+
+/**
+ * Pins the CA a running nifi-ca already has (its working directory copied out): the private Secret
+ * holds its files unchanged, and the bundle gains its certificate, so no node loses trust.
+ */
+export function adoptSecrets(inp: AdoptInputs): PinnedSecrets & { caCert: Buffer } {
+  const config = parseToolkitConfig(inp.configText);
+  const probe = secretManifest(inp.privateName, inp.namespace, { [TOOLKIT_CONFIG_FILE]: inp.configText, [config.keyStore]: inp.keystore }, {});
+  const { caCert } = readPrivateSecret(probe);
+  const info = certInfo(caCert);
+  if (!info.isCA) throw new RotationError(`the key entry's certificate (${info.subject}) is not a CA`);
+  const bundle = inp.bundleText === undefined ? encodeCertBundle([caCert]) : appendToBundle(inp.bundleText, caCert).text;
+  return {
+    private: secretManifest(
+      inp.privateName,
+      inp.namespace,
+      { [TOOLKIT_CONFIG_FILE]: inp.configText, [config.keyStore]: inp.keystore },
+      { [ANN_CA_SHA256]: info.sha256, [ANN_ROTATED_AT]: inp.now.toISOString() },
+    ),
+    trust: trustSecret(inp, bundle),
+    caCert,
+  };
+}

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_CA_DAYS, DEFAULT_CA_SUBJECT, generateKeyPair, randomSerial, selfSignedCa, type KeySpec } from '../ca/generate.js';
 import { DnError, parseDn } from '../ca/dn.js';
-import { initSecrets, pruneSecrets, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
+import { adoptSecrets, initSecrets, pruneSecrets, readBundle, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
 import { RotationError } from '../ca/rotate.js';
 import { DEFAULT_PRIVATE_SECRET, DEFAULT_TRUST_SECRET, secretData, secretKeys, type SecretManifest } from '../ca/secrets.js';
 import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, ToolkitError, type ToolkitKeystoreType } from '../ca/toolkit.js';
@@ -217,6 +217,50 @@ async function prune(f: Target): Promise<void> {
   out(`bundle ${f.trustSecret} now holds ${r.kept.length} certificate(s)`);
 }
 
+// ---- adopt ----
+
+async function adopt(f: Target & { from: string; force?: boolean }): Promise<void> {
+  const store = await storeFor(f);
+  const cfgPath = join(f.from, TOOLKIT_CONFIG_FILE);
+  let configText: string;
+  try {
+    configText = await readFile(cfgPath, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${cfgPath}: ${ioReason(err)}`);
+  }
+  const cfg = guard(() => parseToolkitConfig(configText));
+  const ksPath = join(f.from, cfg.keyStore);
+  let keystore: Buffer;
+  try {
+    keystore = await readFile(ksPath);
+  } catch (err) {
+    throw new CliError(`cannot read ${ksPath}: ${ioReason(err)}`);
+  }
+  if (f.dir) await mkdir(f.dir, { recursive: true }).catch((err: unknown) => {
+    throw new CliError(`cannot create ${f.dir}: ${ioReason(err)}`);
+  });
+  if (!f.force && (await store.get(f.privateSecret))) {
+    throw new CliError(`Secret ${f.privateSecret} already exists in ${store.where}; use --force to replace it`);
+  }
+  const existingTrust = await store.get(f.trustSecret);
+  const secrets = guard(() =>
+    adoptSecrets({
+      namespace: f.dir ? f.namespace : undefined,
+      privateName: f.privateSecret,
+      trustName: f.trustSecret,
+      configText,
+      keystore,
+      bundleText: existingTrust ? readBundle(existingTrust) : undefined,
+      now: new Date(),
+    }),
+  );
+  await store.put(secrets.trust, { private: false });
+  await store.put(secrets.private, { private: true });
+  const info = certInfo(secrets.caCert);
+  out(`pinned CA ${info.subject} serial ${info.serial} SHA-256 ${info.sha256}`);
+  out(`wrote Secret ${f.trustSecret} (ca.crt) and Secret ${f.privateSecret} (${secretKeys(secrets.private).join(', ')}) to ${store.where}`);
+}
+
 // ---- inspect ----
 
 interface InspectFlags {
@@ -398,6 +442,14 @@ export function registerCa(program: Command): void {
     .option('--leaf-days <days>', 'lifetime of node certificates the toolkit issues', '825')
     .option('--force', 'replace existing Secrets (a new CA: NiFi pods will not trust it until they restart)')
     .action(async (flags: InitFlags) => init(flags));
+
+  const adoptCmd = ca
+    .command('adopt')
+    .description("pin the CA a running nifi-ca already has: its working directory's config.json and keystore become the private Secret");
+  targetOptions(adoptCmd)
+    .requiredOption('--from <dir>', "copy of nifi-ca's working directory (config.json and the keystore it names)")
+    .option('--force', 'replace an existing private Secret')
+    .action(async (flags: Target & { from: string; force?: boolean }) => adopt(flags));
 
   const rotateCmd = ca.command('rotate').description('new CA into the private Secret; appended to the bundle, the old CA kept until it expires');
   targetOptions(rotateCmd);

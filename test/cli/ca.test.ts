@@ -96,6 +96,24 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     expect((await readFile(join(to, 'nifi-ca-keystore.jks'))).equals(await readFile(join(from, 'nifi-ca-keystore.jks')))).to.equal(true);
   });
 
+  it("adopt pins a running nifi-ca's CA as is, appending it to an existing bundle", async () => {
+    // `secret` holds config.json + keystore as the toolkit would leave them in its working directory
+    const fresh = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'adopted')]);
+    expect(fresh.code, fresh.stderr).to.equal(0);
+    const keystore = await inspect(join(dir, 'adopted', 'nifi-ca-keystore.yaml'));
+    const bundle = await inspect(join(dir, 'adopted', 'nifi-ca-trust.yaml'));
+    expect(bundle.map((b) => b.sha256)).to.deep.equal([keystore[0]!.sha256]);
+    const priv = parse(await readFile(join(dir, 'adopted', 'nifi-ca-keystore.yaml'), 'utf8'));
+    expect(Buffer.from(priv.data['nifi-ca-keystore.jks'], 'base64').equals(await readFile(join(dir, 'secret', 'nifi-ca-keystore.jks')))).to.equal(true);
+    // into the first directory, whose bundle already holds both CAs: nothing is duplicated
+    const again = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.match(/already exists .*--force/);
+    const forced = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm'), '--force']);
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'))).to.have.length(2);
+  });
+
   const refusals: [string, string[], RegExp][] = [
     ['rotate with no target', ['ca', 'rotate'], /give --dir DIR .* or --apply/],
     ['rotate before init', ['ca', 'rotate', '--dir', '/nonexistent-ncg'], /Secret nifi-ca-keystore not found in \/nonexistent-ncg; run ca init first/],
