@@ -1,5 +1,6 @@
 import type { Policy } from '../policy/types.js';
 import { planAntiAffinity } from './affinity.js';
+import { planCaPinning } from './ca-pinning.js';
 import { classify } from './classify.js';
 import { diff } from './diff.js';
 import { ANN_POLICY, ANN_ROLE, ANN_SKIP, ANN_STATUS } from './names.js';
@@ -71,6 +72,7 @@ function plan(pod: Json, role: 'nifi' | 'nifi-ca', namespace: string, policy: Po
     steps.push(planAntiAffinity(pod, against, namespace, spec.placement, role === 'nifi' ? 'nifi-ca' : 'NiFi'));
   }
   if (role === 'nifi' && spec.trustBundle.enabled) steps.push(planTrustBundle(pod, spec.trustBundle));
+  if (role === 'nifi-ca' && spec.caPinning.enabled) steps.push(planCaPinning(pod, spec.caPinning));
   return steps;
 }
 

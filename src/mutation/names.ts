@@ -22,3 +22,9 @@ export const TRUSTSTORE_ENV = [ENV_PATH, ENV_TYPE, ENV_PASSWORD] as const;
 /** File name of the truststore per format, and the type string NiFi expects. */
 export const TRUSTSTORE_FILE = { pkcs12: 'truststore.p12', jks: 'truststore.jks', pem: 'truststore.pem' } as const;
 export const NIFI_TRUSTSTORE_TYPE = { pkcs12: 'PKCS12', jks: 'JKS', pem: 'PEM' } as const;
+
+/** CA pinning on nifi-ca pods: the private Secret, read-only, and the toolkit's writable working directory. */
+export const CA_SECRET_VOLUME = 'nifi-ca-guard-ca-secret';
+export const CA_WORKDIR_VOLUME = 'nifi-ca-guard-ca-workdir';
+export const CA_RESTORE_CONTAINER = 'nifi-ca-guard-ca-restore';
+export const INIT_CA_SECRET_DIR = '/var/run/nifi-ca-guard/ca';

@@ -25,6 +25,19 @@ export const DEFAULT_SPEC: PolicySpec = deepFreeze<PolicySpec>({
       resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
     },
   },
+  caPinning: {
+    enabled: false,
+    secretName: 'nifi-ca-keystore',
+    workDir: '/var/lib/nifi-ca',
+    containers: [],
+    // The apache/nifi-toolkit image runs as user nifi (1000).
+    runAsUser: 1000,
+    initContainer: {
+      image: DEFAULT_IMAGE,
+      imagePullPolicy: 'IfNotPresent',
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    },
+  },
   enforcement: 'enforce',
   allowOptOut: false,
 });

@@ -50,12 +50,31 @@ export interface TrustBundleSpec {
   initContainer: InitContainerSpec;
 }
 
+/**
+ * CA pinning for nifi-ca pods: an init container restores the toolkit's keystore and config.json
+ * from a Secret into a writable emptyDir at the toolkit's working directory, so a rescheduled
+ * nifi-ca keeps its CA key instead of generating a new one.
+ */
+export interface CaPinningSpec {
+  enabled: boolean;
+  /** The private Secret `nifi-ca-guard ca init|adopt` writes (config.json + nifi-ca-keystore.<type>). */
+  secretName: string;
+  /** The toolkit's working directory: where it looks for config.json. Not the toolkit's install directory. */
+  workDir: string;
+  /** Containers that run the toolkit server; empty: every container. */
+  containers: string[];
+  /** The uid the toolkit runs as (the restored files must be readable and config.json writable by it). */
+  runAsUser: number;
+  initContainer: InitContainerSpec;
+}
+
 export interface PolicySpec {
   namespaces: string[];
   nifi: { selectors: LabelSelector[] };
   ca: { selectors: LabelSelector[] };
   placement: { mode: PlacementMode; topologyKey: string; weight: number };
   trustBundle: TrustBundleSpec;
+  caPinning: CaPinningSpec;
   enforcement: Enforcement;
   allowOptOut: boolean;
 }

@@ -21,6 +21,7 @@ import {
   type InitContainerSpec,
   type PasswordSource,
   type Policy,
+  type CaPinningSpec,
   type PolicySpec,
   type ResourceRequirements,
   type TrustBundleSpec,
@@ -52,7 +53,7 @@ export function validatePolicy(doc: unknown): ValidationResult {
 
 function parseSpec(s: Record<string, unknown>, path: string, issues: Issues): PolicySpec {
   const d = DEFAULT_SPEC;
-  unknownKeys(s, ['namespaces', 'nifi', 'ca', 'placement', 'trustBundle', 'enforcement', 'allowOptOut'], path, issues);
+  unknownKeys(s, ['namespaces', 'nifi', 'ca', 'placement', 'trustBundle', 'caPinning', 'enforcement', 'allowOptOut'], path, issues);
   const namespaces = optStringArray(s, 'namespaces', path, issues, d.namespaces);
   namespaces.forEach((ns, i) => {
     if (ns.length > 63 || !NAMESPACE_GLOB.test(ns)) {
@@ -69,6 +70,7 @@ function parseSpec(s: Record<string, unknown>, path: string, issues: Issues): Po
     ca: { selectors: parseSelectors(ca.selectors, `${path}.ca.selectors`, issues, d.ca.selectors) },
     placement: parsePlacement(optObject(s, 'placement', path, issues), `${path}.placement`, issues),
     trustBundle: parseTrustBundle(optObject(s, 'trustBundle', path, issues), `${path}.trustBundle`, issues),
+    caPinning: parseCaPinning(optObject(s, 'caPinning', path, issues), `${path}.caPinning`, issues),
     enforcement: optEnum(s, 'enforcement', path, issues, ['enforce', 'audit'], d.enforcement),
     allowOptOut: optBool(s, 'allowOptOut', path, issues, d.allowOptOut),
   };
@@ -116,6 +118,35 @@ function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issu
   };
 }
 
+function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues): CaPinningSpec {
+  const d = DEFAULT_SPEC.caPinning;
+  unknownKeys(c, ['enabled', 'secretName', 'workDir', 'containers', 'runAsUser', 'initContainer'], path, issues);
+  const secretName = optString(c, 'secretName', path, issues, d.secretName);
+  if (!isDnsSubdomain(secretName)) issues.push(`${path}.secretName: must be a Secret name (DNS subdomain)`);
+  const workDir = optString(c, 'workDir', path, issues, d.workDir);
+  if (!workDir.startsWith('/') || workDir === '/' || workDir.includes(':') || workDir.split('/').includes('..')) {
+    issues.push(`${path}.workDir: must be an absolute path other than "/", without ":" or ".."`);
+  }
+  const containers = optStringArray(c, 'containers', path, issues, d.containers);
+  containers.forEach((name, i) => {
+    if (!isDnsLabel(name)) issues.push(`${path}.containers[${i}]: must be a container name (DNS label)`);
+  });
+  let runAsUser = d.runAsUser;
+  if (c.runAsUser !== undefined) {
+    if (typeof c.runAsUser !== 'number' || !Number.isInteger(c.runAsUser) || c.runAsUser < 1 || c.runAsUser > 2147483647) {
+      issues.push(`${path}.runAsUser: must be a non-root uid (integer from 1)`);
+    } else runAsUser = c.runAsUser;
+  }
+  return {
+    enabled: optBool(c, 'enabled', path, issues, d.enabled),
+    secretName,
+    workDir: workDir.replace(/\/+$/, ''),
+    containers,
+    runAsUser,
+    initContainer: parseInitContainer(optObject(c, 'initContainer', path, issues), `${path}.initContainer`, issues, d.initContainer),
+  };
+}
+
 function parsePassword(p: Record<string, unknown>, path: string, issues: Issues): PasswordSource {
   const d = DEFAULT_SPEC.trustBundle.password;
   unknownKeys(p, ['secretName', 'key', 'value'], path, issues);
@@ -129,8 +160,12 @@ function parsePassword(p: Record<string, unknown>, path: string, issues: Issues)
   return { secretName, key, value: secretName === '' ? value : '' };
 }
 
-function parseInitContainer(c: Record<string, unknown>, path: string, issues: Issues): InitContainerSpec {
-  const d = DEFAULT_SPEC.trustBundle.initContainer;
+function parseInitContainer(
+  c: Record<string, unknown>,
+  path: string,
+  issues: Issues,
+  d: InitContainerSpec = DEFAULT_SPEC.trustBundle.initContainer,
+): InitContainerSpec {
   unknownKeys(c, ['image', 'imagePullPolicy', 'resources'], path, issues);
   const image = optString(c, 'image', path, issues, d.image);
   if (image.trim() === '' || /\s/.test(image)) issues.push(`${path}.image: must be a non-empty image reference`);
