@@ -1,7 +1,5 @@
 // What a store or bundle holds, whatever its format. Pure: bytes and an optional password in.
-import { createHash } from 'node:crypto';
 import { readCertificates } from './bundle.js';
-import { utf16be } from './der.js';
 import { certInfo, type CertInfo } from './cert.js';
 import { isJks, readJks, recoverKey } from './jks.js';
 import { readPkcs12 } from './pkcs12.js';
@@ -46,13 +44,12 @@ export function inspectBytes(bytes: Buffer, password?: string): Inspection {
     case 'jks': {
       let entries;
       try {
-        entries = readJks(bytes, password ?? '');
+        entries = readJks(bytes, password);
       } catch (err) {
-        if (password !== undefined) throw new InspectError(err instanceof Error ? err.message : 'unreadable JKS store');
-        // keytool does the same without a password: list, but say integrity was not checked.
-        entries = readJksUnchecked(bytes);
-        warnings.push('no password given: the store integrity was not verified');
+        throw new InspectError(err instanceof Error ? err.message : 'unreadable JKS store');
       }
+      // keytool does the same without a password: list, but say integrity was not checked.
+      if (password === undefined) warnings.push('no password given: the store integrity was not verified');
       const out: InspectedEntry[] = [];
       for (const e of entries) {
         if (e.kind === 'key' && password !== undefined && e.protectedKey) {
@@ -70,11 +67,12 @@ export function inspectBytes(bytes: Buffer, password?: string): Inspection {
     case 'pkcs12': {
       let r;
       try {
-        r = readPkcs12(bytes, password ?? '');
+        r = readPkcs12(bytes, password ?? '', { verifyMac: password !== undefined });
       } catch (err) {
         throw new InspectError(err instanceof Error ? err.message : 'unreadable PKCS12 store');
       }
-      if (r.encryptedParts) warnings.push(`${r.encryptedParts} encrypted part(s) not listed`);
+      if (password === undefined) warnings.push('no password given: the store integrity was not verified');
+      if (r.encryptedParts) warnings.push(`${r.encryptedParts} encrypted part(s) not listed (wrong password, or a cipher this runtime lacks)`);
       return {
         format,
         entries: r.entries.map((e) => ({ alias: e.alias, kind: e.kind === 'trusted' ? 'trusted' : e.kind === 'key-cert' ? 'key' : 'cert', cert: certInfo(e.der) })),
@@ -84,14 +82,4 @@ export function inspectBytes(bytes: Buffer, password?: string): Inspection {
     default:
       throw new InspectError('not a PEM bundle, JKS or PKCS12 store');
   }
-}
-
-function readJksUnchecked(bytes: Buffer): ReturnType<typeof readJks> {
-  // Re-sign the body with an empty password so the parser's integrity check passes; the digest is not trusted.
-  const body = bytes.subarray(0, bytes.length - 20);
-  return readJks(Buffer.concat([body, jksDigest(body, '')]), '');
-}
-
-function jksDigest(body: Buffer, password: string): Buffer {
-  return createHash('sha1').update(utf16be(password)).update(Buffer.from('Mighty Aphrodite', 'utf8')).update(body).digest();
 }

@@ -192,13 +192,18 @@ export function isJks(buf: Buffer): boolean {
   return buf.length >= 4 && buf.readUInt32BE(0) === MAGIC;
 }
 
-/** Parses a JKS store and checks its integrity digest against the password. */
-export function readJks(buf: Buffer, password: string): JksReadEntry[] {
+/**
+ * Parses a JKS store and checks its integrity digest against the password; with `password`
+ * undefined the entries are listed unverified (as `keytool -list` does without -storepass).
+ */
+export function readJks(buf: Buffer, password: string | undefined): JksReadEntry[] {
   if (!isJks(buf)) throw new JksError('not a JKS store');
   if (buf.length < 32) throw new JksError('truncated JKS store');
   const body = buf.subarray(0, buf.length - 20);
-  const digest = createHash('sha1').update(utf16be(password)).update(WHITENER).update(body).digest();
-  if (!timingSafeEqual(digest, buf.subarray(buf.length - 20))) throw new JksError('JKS integrity check failed: wrong password or corrupted store');
+  if (password !== undefined) {
+    const digest = createHash('sha1').update(utf16be(password)).update(WHITENER).update(body).digest();
+    if (!timingSafeEqual(digest, buf.subarray(buf.length - 20))) throw new JksError('JKS integrity check failed: wrong password or corrupted store');
+  }
   let off = 4;
   const need = (n: number): void => {
     if (off + n > body.length) throw new JksError('truncated JKS store');

@@ -2,7 +2,7 @@
 // (certificates are public), each with a friendlyName (the alias) and Java's trusted-key-usage
 // attribute, without which Java ignores the bag; integrity by HMAC-SHA-256 under the store password.
 // Optionally one private-key entry (toolkit CA keystores), given already encrypted as PKCS#8.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { bmp, child, children, explicit, integer, nul, octets, oid, readAll, readInt, readOid, seq, set, utf16be, type Node } from './der.js';
 
 export const OID = {
@@ -130,50 +130,118 @@ export class Pkcs12Error extends Error {
 }
 
 /**
- * Verifies the MAC and lists the certificate bags of unencrypted SafeContents. Encrypted SafeContents
- * (stores written by other tools) are counted in `encryptedParts`, not opened.
+ * Verifies the MAC and lists the certificate bags, from unencrypted SafeContents and from encrypted
+ * ones this runtime can open; the others are counted in `encryptedParts`.
  */
-export function readPkcs12(buf: Buffer, password: string): { entries: Pkcs12Entry[]; encryptedParts: number } {
+export function readPkcs12(buf: Buffer, password: string, opts: { verifyMac?: boolean } = {}): { entries: Pkcs12Entry[]; encryptedParts: number } {
   try {
     const pfx = readAll(buf);
     const [version, authSafeCi, macData] = children(pfx);
     if (!version || readInt(version) !== 3n || !authSafeCi) throw new Pkcs12Error('not a PKCS12 store');
     if (readOid(child(authSafeCi, 0)) !== OID.data) throw new Pkcs12Error('public-key integrity mode is not supported');
     const authSafeBytes = octetContent(child(child(authSafeCi, 1), 0));
-    if (macData) verifyMac(macData, authSafeBytes, password);
+    if (macData && opts.verifyMac !== false) verifyMac(macData, authSafeBytes, password);
     const entries: Pkcs12Entry[] = [];
     let encryptedParts = 0;
     for (const ci of children(readAll(authSafeBytes))) {
       const type = readOid(child(ci, 0));
       if (type === OID.encryptedData) {
-        encryptedParts++;
+        const plain = decryptContent(child(child(ci, 1), 0), password);
+        if (plain) entries.push(...certBags(readAll(plain)));
+        else encryptedParts++;
         continue;
       }
       if (type !== OID.data) continue;
-      const safeContents = readAll(octetContent(child(child(ci, 1), 0)));
-      for (const bag of children(safeContents)) {
-        if (readOid(child(bag, 0)) !== OID.certBag) continue;
-        const cb = child(child(bag, 1), 0);
-        if (readOid(child(cb, 0)) !== OID.x509Certificate) continue;
-        const der = Buffer.from(octetContent(child(child(cb, 1), 0)));
-        let alias = '';
-        let kind: Pkcs12Entry['kind'] = 'cert';
-        const attrs = children(bag)[2];
-        for (const a of attrs ? children(attrs) : []) {
-          const t = readOid(child(a, 0));
-          const v = child(child(a, 1), 0);
-          if (t === OID.friendlyName) alias = utf16(v.content);
-          else if (t === OID.javaTrustedKeyUsage) kind = 'trusted';
-          else if (t === OID.localKeyId && kind === 'cert') kind = 'key-cert';
-        }
-        entries.push({ alias, kind, der });
-      }
+      entries.push(...certBags(readAll(octetContent(child(child(ci, 1), 0)))));
     }
     return { entries, encryptedParts };
   } catch (err) {
     if (err instanceof Pkcs12Error) throw err;
     throw new Pkcs12Error('not a readable PKCS12 store');
   }
+}
+
+function certBags(safeContents: Node): Pkcs12Entry[] {
+  const entries: Pkcs12Entry[] = [];
+  for (const bag of children(safeContents)) {
+    if (readOid(child(bag, 0)) !== OID.certBag) continue;
+    const cb = child(child(bag, 1), 0);
+    if (readOid(child(cb, 0)) !== OID.x509Certificate) continue;
+    const der = Buffer.from(octetContent(child(child(cb, 1), 0)));
+    let alias = '';
+    let kind: Pkcs12Entry['kind'] = 'cert';
+    const attrs = children(bag)[2];
+    for (const a of attrs ? children(attrs) : []) {
+      const t = readOid(child(a, 0));
+      const v = child(child(a, 1), 0);
+      if (t === OID.friendlyName) alias = utf16(v.content);
+      else if (t === OID.javaTrustedKeyUsage) kind = 'trusted';
+      else if (t === OID.localKeyId && kind === 'cert') kind = 'key-cert';
+    }
+    entries.push({ alias, kind, der });
+  }
+  return entries;
+}
+
+const PBES2 = '1.2.840.113549.1.5.13';
+const PBKDF2 = '1.2.840.113549.1.5.12';
+const PBE_SHA1_3DES = '1.2.840.113549.1.12.1.3';
+const PBE_SHA1_RC2_40 = '1.2.840.113549.1.12.1.6';
+const PRF: Record<string, string> = {
+  '1.2.840.113549.2.7': 'sha1',
+  '1.2.840.113549.2.9': 'sha256',
+  '1.2.840.113549.2.10': 'sha384',
+  '1.2.840.113549.2.11': 'sha512',
+};
+const AES: Record<string, string> = {
+  '2.16.840.1.101.3.4.1.2': 'aes-128-cbc',
+  '2.16.840.1.101.3.4.1.22': 'aes-192-cbc',
+  '2.16.840.1.101.3.4.1.42': 'aes-256-cbc',
+};
+
+/**
+ * Opens an EncryptedData SafeContents: PBES2 (PBKDF2 + AES-CBC, recent Java and OpenSSL) or the PKCS#12
+ * SHA-1/3DES scheme. Undefined for schemes this runtime cannot decrypt (40-bit RC2 without OpenSSL's legacy provider).
+ */
+function decryptContent(encryptedData: Node, password: string): Buffer | undefined {
+  const eci = child(encryptedData, 1);
+  const alg = child(eci, 1);
+  const algOid = readOid(child(alg, 0));
+  const encNode = children(eci)[2];
+  if (!encNode) return undefined;
+  const data = encNode.tag === 0x80 ? encNode.content : Buffer.concat(children(encNode).map((c) => c.content));
+  try {
+    if (algOid === PBES2) {
+      const params = child(alg, 1);
+      const kdf = child(params, 0);
+      const scheme = child(params, 1);
+      if (readOid(child(kdf, 0)) !== PBKDF2) return undefined;
+      const kp = children(child(kdf, 1));
+      const salt = kp[0]!.content;
+      const iterations = Number(readInt(kp[1]!));
+      const prfNode = kp.find((n) => n.tag === 0x30);
+      const prf = prfNode ? PRF[readOid(child(prfNode, 0))] : 'sha1';
+      const cipher = AES[readOid(child(scheme, 0))];
+      if (!prf || !cipher) return undefined;
+      const keyLen = Number(cipher.slice(4, 7)) / 8;
+      const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf);
+      const d = createDecipheriv(cipher, key, child(scheme, 1).content);
+      return Buffer.concat([d.update(data), d.final()]);
+    }
+    if (algOid === PBE_SHA1_3DES || algOid === PBE_SHA1_RC2_40) {
+      const p = children(child(alg, 1));
+      const salt = p[0]!.content;
+      const iterations = Number(readInt(p[1]!));
+      const des = algOid === PBE_SHA1_3DES;
+      const key = pkcs12Kdf(password, salt, 1, iterations, des ? 24 : 5, 'sha1');
+      const iv = pkcs12Kdf(password, salt, 2, iterations, 8, 'sha1');
+      const d = createDecipheriv(des ? 'des-ede3-cbc' : 'rc2-40-cbc', key, iv);
+      return Buffer.concat([d.update(data), d.final()]);
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 function octetContent(n: Node): Buffer {
