@@ -1,0 +1,141 @@
+// `ca init|rotate|prune --apply` and `ca inspect --secret` against a fake Kubernetes API server on
+// loopback (just the Secret endpoints), reached through a kubeconfig as kubectl would.
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../support/cli.js';
+
+interface Call {
+  method: string;
+  path: string;
+}
+
+function fakeApi(): { server: Server; secrets: Map<string, Record<string, unknown>>; calls: Call[] } {
+  const secrets = new Map<string, Record<string, unknown>>();
+  const calls: Call[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      calls.push({ method: req.method ?? '', path: url.pathname });
+      const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(url.pathname);
+      const send = (code: number, obj: unknown): void => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(obj));
+      };
+      const status = (code: number, reason: string) => send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code });
+      if (!m) return status(404, 'NotFound');
+      const [, ns, name] = m;
+      const key = `${ns}/${name ?? ''}`;
+      if (req.method === 'GET' && name) return secrets.has(key) ? send(200, secrets.get(key)) : status(404, 'NotFound');
+      if (req.method === 'PUT' && name) {
+        if (!secrets.has(key)) return status(404, 'NotFound');
+        secrets.set(key, JSON.parse(body) as Record<string, unknown>);
+        return send(200, secrets.get(key));
+      }
+      if (req.method === 'POST' && !name) {
+        const obj = JSON.parse(body) as { metadata: { name: string } };
+        const k = `${ns}/${obj.metadata.name}`;
+        if (secrets.has(k)) return status(409, 'AlreadyExists');
+        secrets.set(k, obj as unknown as Record<string, unknown>);
+        return send(201, obj);
+      }
+      return status(405, 'MethodNotAllowed');
+    });
+  });
+  return { server, secrets, calls };
+}
+
+describe('cli: ca --apply and inspect --secret against a (fake) API server', function () {
+  this.timeout(120_000);
+  const api = fakeApi();
+  let dir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    await new Promise<void>((ok) => api.server.listen(0, '127.0.0.1', ok));
+    const port = (api.server.address() as AddressInfo).port;
+    dir = await mkdtemp(join(tmpdir(), 'ncg-apply-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: fake, cluster: {server: "http://127.0.0.1:' + port + '", insecure-skip-tls-verify: true}}]',
+        'users: [{name: u, user: {token: test-token}}]',
+        'contexts: [{name: fake, context: {cluster: fake, user: u, namespace: nifi}}]',
+        'current-context: fake',
+        '',
+      ].join('\n'),
+    );
+    env = { KUBECONFIG: kubeconfig, TOKEN: 'a-token-with-16-chars' };
+  });
+  after(async () => {
+    await new Promise((ok) => api.server.close(ok));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('init --apply creates the trust Secret, then the private one', async () => {
+    const r = await cli(['ca', 'init', '--apply', '-n', 'nifi', '--token-env', 'TOKEN'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect([...api.secrets.keys()].sort()).to.deep.equal(['nifi/nifi-ca-keystore', 'nifi/nifi-ca-trust']);
+    const writes = api.calls.filter((c) => c.method === 'POST').map((c) => c.path);
+    expect(writes).to.deep.equal(['/api/v1/namespaces/nifi/secrets', '/api/v1/namespaces/nifi/secrets']);
+    expect((api.secrets.get('nifi/nifi-ca-trust')!.metadata as { namespace: string }).namespace).to.equal('nifi');
+  });
+
+  it('init --apply refuses to replace the pinned CA', async () => {
+    const r = await cli(['ca', 'init', '--apply', '-n', 'nifi', '--token-env', 'TOKEN'], env);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/already exists in namespace nifi/);
+  });
+
+  it('rotate --apply replaces both Secrets (PUT), bundle first; inspect --secret shows both CAs', async () => {
+    api.calls.length = 0;
+    const r = await cli(['ca', 'rotate', '--apply', '-n', 'nifi'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(api.calls.filter((c) => c.method === 'PUT').map((c) => c.path)).to.deep.equal([
+      '/api/v1/namespaces/nifi/secrets/nifi-ca-trust',
+      '/api/v1/namespaces/nifi/secrets/nifi-ca-keystore',
+    ]);
+    const trust = await cli(['ca', 'inspect', '--secret', 'nifi-ca-trust', '-n', 'nifi', '--json'], env);
+    expect(trust.code, trust.stderr).to.equal(0);
+    const key = await cli(['ca', 'inspect', '--secret', 'nifi-ca-keystore', '-n', 'nifi', '--json'], env);
+    expect(key.code, key.stderr).to.equal(0);
+    const bundle = JSON.parse(trust.stdout) as { sha256: string }[];
+    const pinned = JSON.parse(key.stdout) as { sha256: string; alias: string }[];
+    expect(bundle).to.have.length(2);
+    expect(pinned.map((p) => p.alias)).to.deep.equal(['nifi-key']);
+    expect(bundle[1]!.sha256).to.equal(pinned[0]!.sha256);
+  });
+
+  it('prune --apply writes nothing while nothing expired', async () => {
+    api.calls.length = 0;
+    const r = await cli(['ca', 'prune', '--apply', '-n', 'nifi'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(api.calls.filter((c) => c.method !== 'GET')).to.deep.equal([]);
+  });
+
+  it('inspect --secret on a missing Secret is a one-line error', async () => {
+    const r = await cli(['ca', 'inspect', '--secret', 'nope', '-n', 'nifi'], env);
+    expect(r.code).to.equal(1);
+    expect(r.stderr.trim()).to.equal('nifi-ca-guard: Secret nifi/nope not found');
+  });
+
+  it('an unreachable API server is a one-line error', async () => {
+    const bad = join(dir, 'bad-kubeconfig');
+    await writeFile(
+      bad,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: x, cluster: {server: "http://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: x, user: u}}]\ncurrent-context: x\n',
+    );
+    const r = await cli(['ca', 'prune', '--apply', '-n', 'nifi'], { KUBECONFIG: bad });
+    expect(r.code).to.equal(1);
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+    expect(r.stderr).to.match(/^nifi-ca-guard: cannot read Secret nifi\/nifi-ca-keystore: /);
+  });
+});
