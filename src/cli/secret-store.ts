@@ -68,8 +68,9 @@ export async function kubeStore(namespace: string): Promise<SecretStore> {
   }
   const api = kc.makeApiClient(k8s.CoreV1Api);
   const fail = (verb: string, name: string, err: unknown): never => {
-    const code = (err as { code?: number }).code;
-    throw new CliError(`cannot ${verb} Secret ${namespace}/${name}: ${code ? `HTTP ${code}` : err instanceof Error ? err.message.split('\n')[0] : 'error'}`);
+    const code = (err as { code?: unknown }).code;
+    const why = typeof code === 'number' ? `HTTP ${code}` : typeof code === 'string' ? code : err instanceof Error ? err.message.split('\n')[0]! : 'error';
+    throw new CliError(`cannot ${verb} Secret ${namespace}/${name}: ${why}`);
   };
   return {
     where: `namespace ${namespace}`,
