@@ -28,7 +28,8 @@ run: build certs/tls.crt
 	@echo "  curl -s --cacert certs/ca.crt -H 'Content-Type: application/json' --data @examples/admission-review.json https://127.0.0.1:$(PORT)/mutate"
 	$(CLI) serve --host 127.0.0.1 --port $(PORT) --tls-cert certs/tls.crt --tls-key certs/tls.key $(if $(POLICY),--policy $(POLICY))
 
-unit: build
+# .mocharc.json includes the Java specs (dist/test/java), so the JDK is a prerequisite here too.
+unit: build jdk
 	npx mocha
 
 test: unit
