@@ -89,8 +89,8 @@ export interface RotateInputs {
 }
 
 /** New CA in the private Secret (same passwords, token and settings); appended to the bundle. */
-export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: number } {
-  const { config } = readPrivateSecret(inp.oldPrivate);
+export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: number; restoredCurrent: boolean } {
+  const { config, caCert: current } = readPrivateSecret(inp.oldPrivate);
   const names: SecretNames = {
     privateName: inp.oldPrivate.metadata.name,
     trustName: inp.oldTrust.metadata.name,
@@ -113,9 +113,16 @@ export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: 
     dn: certInfo(inp.caCert).subject,
     signingAlgorithm: inp.privateKey.asymmetricKeyType === 'rsa' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA',
   };
-  const bundle = appendToBundle(readBundle(inp.oldTrust), inp.caCert);
+  // The CA nifi-ca signs with until now must stay trusted: put it back if the bundle lost it.
+  const withCurrent = appendToBundle(readBundle(inp.oldTrust), current);
+  const bundle = appendToBundle(withCurrent.text, inp.caCert);
   const trust = trustSecret(names, bundle.text);
-  return { private: privateSecret(names, cfg, keystore, inp.caCert, inp.now), trust: keepMeta(inp.oldTrust, trust), bundleSize: bundle.certs.length };
+  return {
+    private: privateSecret(names, cfg, keystore, inp.caCert, inp.now),
+    trust: keepMeta(inp.oldTrust, trust),
+    bundleSize: bundle.certs.length,
+    restoredCurrent: withCurrent.added,
+  };
 }
 
 function keepMeta(old: SecretManifest, next: SecretManifest): SecretManifest {

@@ -197,6 +197,7 @@ async function rotate(f: Target & KeyFlags): Promise<void> {
   const now = new Date();
   const ca = newCa(f, f.subject ?? current.config.dn, now);
   const next = guard(() => rotateSecrets({ oldPrivate: priv, oldTrust: trust, caCert: ca.cert, privateKey: ca.privateKey, now, salt: randomBytes(20) }));
+  if (next.restoredCurrent) warn(`the bundle lacked the current CA (SHA-256 ${certInfo(current.caCert).sha256}); it is back in, with the new one`);
   await store.put(next.trust, { private: false });
   await store.put(next.private, { private: true });
   const info = certInfo(ca.cert);

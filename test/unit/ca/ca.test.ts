@@ -182,6 +182,15 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
     expect(r.trust.metadata.namespace).to.equal('nifi');
   });
 
+  it('rotateSecrets puts the current CA back when the bundle lost it', () => {
+    const s = init();
+    const other = makeCa({ subject: 'CN=other' });
+    const edited = { ...s.trust, data: { 'ca.crt': Buffer.from(other.pem).toString('base64') } };
+    const r = rotateSecrets({ oldPrivate: s.private, oldTrust: edited, caCert: next.cert, privateKey: next.privateKey, now: NOW, salt: Buffer.alloc(20, 2) });
+    expect(r.restoredCurrent).to.equal(true);
+    expect(readBundle(r.trust)).to.equal(other.pem + old.pem + next.pem);
+  });
+
   it('pruneSecrets: after the old CA expires only the active CA is left', () => {
     const s = init();
     const r = rotateSecrets({ oldPrivate: s.private, oldTrust: s.trust, caCert: next.cert, privateKey: next.privateKey, now: NOW, salt: Buffer.alloc(20, 2) });
