@@ -38,13 +38,6 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
   );
   let closing: Promise<void> | undefined;
 
-  server.on('request', (_req, res) => {
-    // A keep-alive connection that finishes its last request while draining is closed at once.
-    res.on('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-  });
-
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       options.onClosing?.();
@@ -54,6 +47,7 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
         clearTimeout(timer);
         resolve();
       });
+      // Node answers in-flight requests with Connection: close once not listening; idle ones go now.
       server.closeIdleConnections();
     });
     return closing;
