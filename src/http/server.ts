@@ -38,6 +38,13 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
   );
   let closing: Promise<void> | undefined;
 
+  server.on('request', (_req, res) => {
+    // A keep-alive connection whose last request ends while draining would otherwise idle until keepAliveTimeout.
+    res.on('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       options.onClosing?.();
@@ -47,7 +54,6 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
         clearTimeout(timer);
         resolve();
       });
-      // Node answers in-flight requests with Connection: close once not listening; idle ones go now.
       server.closeIdleConnections();
     });
     return closing;

@@ -57,6 +57,7 @@ describe('http/server: TLS settings and graceful close', () => {
     const slow = slowHandler();
     let closingCalled = false;
     srv = await listen({ host: '127.0.0.1', port: 0, tls: pki, handler: slow.handler, shutdownGraceMs: 60_000, onClosing: () => (closingCalled = true) });
+    srv.server.keepAliveTimeout = 120_000; // beyond mocha's timeout: close() must not wait for it
     const port = srv.port;
     const agent = new https.Agent({ keepAlive: true });
     after(() => agent.destroy());
@@ -74,7 +75,7 @@ describe('http/server: TLS settings and graceful close', () => {
     const res = await inFlight;
     expect(res.status).to.equal(200);
     expect(res.text).to.equal('done');
-    await closed; // a 60 s grace would time the test out if idle connections were not closed
+    await closed; // the 60 s grace and 120 s keep-alive would time the test out if the drained connection stayed open
   });
 
   it('closes idle keep-alive connections at once', async () => {
