@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServe, type ServeProcess } from '../support/cli.js';
-import { postReview, request } from '../support/https.js';
+import { X509Certificate } from 'node:crypto';
+import { postReview, request, servedCertificate } from '../support/https.js';
+import { eventually } from '../support/wait.js';
 import { exampleReview, repoPath } from '../support/paths.js';
 
 describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
@@ -49,6 +51,30 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     expect((await request(proc.port, { path: '/readyz', ca })).status).to.equal(200);
     proc.child.kill('SIGINT');
     expect((await proc.exited).code).to.equal(0);
+  });
+
+  it('picks up certificates rewritten by `certs` while running, and exports their expiry', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'serve-reload-'));
+    expect((await runCli(['certs', '--out', own, '--days', '2'])).code).to.equal(0);
+    const oldCa = readFileSync(join(own, 'ca.crt'), 'utf8');
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--reload-interval-ms', '50', '--tls-cert', join(own, 'tls.crt'), '--tls-key', join(own, 'tls.key')]);
+    const port = proc.port;
+    const expiry = async (): Promise<number> => {
+      const text = (await request(port, { path: '/metrics', ca: [oldCa, readFileSync(join(own, 'ca.crt'), 'utf8')] })).text;
+      return Number(/^nifi_ca_guard_tls_certificate_not_after_seconds (\S+)$/m.exec(text)?.[1]);
+    };
+    const notAfter = (file: string): number => Date.parse(new X509Certificate(readFileSync(file)).validTo) / 1000;
+    expect(await expiry()).to.equal(notAfter(join(own, 'tls.crt')));
+
+    expect((await runCli(['certs', '--out', own, '--days', '3'])).code).to.equal(0);
+    const next = new X509Certificate(readFileSync(join(own, 'tls.crt')));
+    const cas = [oldCa, readFileSync(join(own, 'ca.crt'), 'utf8')];
+    await eventually(async () => {
+      expect((await servedCertificate(port, cas)).fingerprint256).to.equal(next.fingerprint256);
+    });
+    expect(await expiry()).to.equal(notAfter(join(own, 'tls.crt')));
+    expect(proc.stderr()).to.include('tls certificate reloaded');
+    expect(proc.stderr()).to.not.match(/BEGIN/);
   });
 
   const failures = [
