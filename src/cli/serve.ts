@@ -28,7 +28,7 @@ export const registerServe: Register = (program: Command) => {
     .option('--tls-key <file>', `PEM private key (${ENV.tlsKey}; default ${d.tlsKey})`)
     .option('--policy <file>', `NiFiTrustPolicy file (${ENV.policy}; default: the built-in policy)`)
     .option('--watch-policies', `also use the cluster's NiFiTrustPolicy objects (${ENV.watchPolicies}=true; default off)`)
-    .option('--log-level <level>', `${ENV.logLevel}; default ${d.logLevel}`)
+    .option('--log-level <level>', `fatal, error, warn, info, debug, trace or silent (${ENV.logLevel}; default ${d.logLevel})`)
     .option('--shutdown-grace-ms <ms>', `time for in-flight requests after SIGTERM (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
     .option('--reload-interval-ms <ms>', `how often the TLS and policy files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
     .action(async (flags: ConfigFlags) => {

@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
       sendError(res, known.status, known.code, known.message);
       return;
     }
-    metrics.admissions.inc({ role: 'unknown', outcome });
+    if (req.path === '/mutate') metrics.admissions.inc({ role: 'unknown', outcome });
     const e = err instanceof Error ? err : new Error(String(err));
     logger.error({ errorName: e.name, error: e.message, stack: e.stack, path: req.path }, 'internal error');
     if (res.headersSent) return;

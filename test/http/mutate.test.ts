@@ -158,6 +158,10 @@ describe('POST /mutate when the handler fails', () => {
     expect(res.status).to.equal(500);
     expect(res.json().error.code).to.equal('InternalError');
     expect(res.text).to.not.include('exploded');
+    const logged = srv.logs.records().find((r) => r.msg === 'internal error');
+    expect(logged).to.include({ error: 'policy store exploded', path: '/mutate' });
+    const metrics = (await request(srv.port, { path: '/metrics', ca: srv.ca })).text;
+    expect(metrics).to.match(/^nifi_ca_guard_admissions_total\{role="unknown",outcome="error"\} 1$/m);
     fail = false;
     const ok = await postReview(srv.port, srv.ca, exampleReview());
     expect(ok.status).to.equal(200);
