@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePem } from '../../src/trust/pem.js';
 import { inspectBytes } from '../../src/trust/inspect.js';
-import { cli } from '../support/cli.js';
+import { cli } from '../support/run.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 
 // The CLI runs on the real clock: certificates here are made relative to now.

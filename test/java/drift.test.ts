@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import type { CaMaterial } from '../../src/ca/generate.js';
 import { certInfo } from '../../src/trust/cert.js';
 import { readJks, recoverKey } from '../../src/trust/jks.js';
-import { cli } from '../support/cli.js';
+import { cli } from '../support/run.js';
 import { makeCa, makeLeaf, type TestCa } from '../support/certs.js';
 import { java, requireJava } from './java.js';
 

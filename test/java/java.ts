@@ -1,11 +1,10 @@
 // Java for the tests: present (installed by hack/install-jdk.sh / `make test-java`) or the suite fails.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { run, type Run } from '../support/cli.js';
+import { resolve } from 'node:path';
+import { repoPath } from '../support/paths.js';
+import { run, type Run } from '../support/run.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** dist/test/java -> test/java (the .java sources are not compiled by tsc). */
-export const JAVA_SRC = resolve(here, '../../../test/java');
+/** The .java sources (tsc does not touch them). */
+export const JAVA_SRC = repoPath('test', 'java');
 
 /** Throws (failing the suite, never skipping it) when java or keytool is missing. */
 export async function requireJava(): Promise<void> {

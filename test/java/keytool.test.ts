@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { certInfo } from '../../src/trust/cert.js';
-import { cli } from '../support/cli.js';
+import { cli } from '../support/run.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 import { java, keytool, keytoolSha256, requireJava } from './java.js';
 

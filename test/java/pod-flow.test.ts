@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { mutatePod } from '../../src/mutation/mutate.js';
 import type { Json } from '../../src/mutation/pod.js';
 import { policyWith } from '../support/policy.js';
-import { cli, MAIN, run } from '../support/cli.js';
+import { cli, MAIN, run } from '../support/run.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 import { java, requireJava } from './java.js';
 

@@ -1,27 +1,57 @@
-// Runs the built CLI as a user would: a child process, exit code, stdout and stderr.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { MAIN_JS } from './paths.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** dist/test/support -> dist/src/main.js */
-export const MAIN = resolve(here, '../../src/main.js');
-
-export interface Run {
-  code: number;
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-export function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Run> {
-  return run(process.execPath, [MAIN, ...args], env, cwd);
+/** Runs the built CLI to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A command that should have exited but serves on must not outlive the test run.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', () => clearTimeout(timer));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
 }
 
-export function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd?: string, timeout = 60_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, cwd, timeout, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) });
+export interface ServeProcess {
+  child: ChildProcess;
+  port: number;
+  /** Everything written to stderr so far (the JSON log). */
+  stderr(): string;
+  /** Resolves with the exit code/signal. */
+  exited: Promise<CliResult>;
+}
+
+/** Starts `serve` and waits for its "listening" log line, which carries the port (use --port 0). */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [MAIN_JS, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  const exited = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return new Promise((resolve, reject) => {
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      for (const line of stderr.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const rec = JSON.parse(line) as { msg?: string; port?: number };
+        if (rec.msg === 'listening' && typeof rec.port === 'number') {
+          resolve({ child, port: rec.port, stderr: () => stderr, exited });
+          return;
+        }
+      }
     });
+    void exited.then((r) => reject(new Error(`serve exited before listening (code ${r.code}): ${r.stderr}`)));
   });
 }

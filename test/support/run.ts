@@ -1,0 +1,24 @@
+// Runs the built CLI (or any tool: java, keytool) as a user would: exit code, stdout and stderr as strings.
+import { execFile } from 'node:child_process';
+import { MAIN_JS } from './paths.js';
+
+export const MAIN = MAIN_JS;
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Run> {
+  return run(process.execPath, [MAIN, ...args], env, cwd);
+}
+
+export function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd?: string, timeout = 60_000): Promise<Run> {
+  return new Promise((done) => {
+    execFile(cmd, args, { env: { ...process.env, ...env }, cwd, timeout, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      done({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
