@@ -14,6 +14,7 @@ interface Flags {
   type: TruststoreFormat;
   passwordFile?: string;
   passwordEnv?: string;
+  mac: 'sha1' | 'sha256';
   quiet?: boolean;
 }
 
@@ -42,7 +43,7 @@ export async function runTruststore(flags: Flags, run: TruststoreRun): Promise<v
     throw err;
   }
   for (const w of anchors.warnings) run.stderr(`warning: ${w}`);
-  const bytes = buildTruststore(anchors.trusted, { format: flags.type, password, salt: randomBytes(20), now: run.now });
+  const bytes = buildTruststore(anchors.trusted, { format: flags.type, password, salt: randomBytes(20), now: run.now, mac: flags.mac });
   try {
     await writeFileAtomic(flags.out, bytes, 0o644);
   } catch (err) {
@@ -65,6 +66,7 @@ export function registerTruststore(program: Command): void {
     .addOption(new Option('--type <type>', 'truststore format').choices([...TRUSTSTORE_FORMATS]).default('pkcs12'))
     .option('--password-file <file>', 'file holding the store password (pkcs12, jks)')
     .option('--password-env <name>', 'environment variable holding the store password (pkcs12, jks)')
+    .addOption(new Option('--mac <hash>', 'PKCS12 integrity MAC (sha256 needs Java 8u301/11.0.12+)').choices(['sha1', 'sha256']).default('sha1'))
     .option('-q, --quiet', 'no summary line on success')
     .action(async (flags: Flags) => {
       await runTruststore(flags, {

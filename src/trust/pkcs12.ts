@@ -1,6 +1,6 @@
 // PKCS#12 (RFC 7292) truststores Java reads: certificate bags in an unencrypted SafeContents
 // (certificates are public), each with a friendlyName (the alias) and Java's trusted-key-usage
-// attribute, without which Java ignores the bag; integrity by HMAC-SHA-256 under the store password.
+// attribute, without which Java ignores the bag; integrity by an HMAC under the store password.
 // Optionally one private-key entry (toolkit CA keystores), given already encrypted as PKCS#8.
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { bmp, child, children, explicit, integer, nul, octets, oid, readAll, readInt, readOid, seq, set, utf16be, type Node } from './der.js';
@@ -39,9 +39,17 @@ export interface Pkcs12Options {
   /** MAC salt (random per store; pass fixed bytes for reproducible output). */
   salt: Uint8Array;
   iterations?: number;
+  /** MAC hash (default DEFAULT_MAC). */
+  mac?: 'sha1' | 'sha256';
 }
 
 export const DEFAULT_MAC_ITERATIONS = 10000;
+/**
+ * HMAC-SHA-1 by default: every Java NiFi 1.x runs on reads it, while HMAC-SHA-256 MACs need Java
+ * 8u301 / 11.0.12 or later. The MAC guards the integrity of public certificates under a password
+ * that is usually well known, so the older hash costs nothing here.
+ */
+export const DEFAULT_MAC: 'sha1' | 'sha256' = 'sha1';
 
 /** RFC 7292 appendix B.2 key derivation (ID 3 = MAC key). */
 export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, n: number, hash: 'sha1' | 'sha256'): Buffer {
@@ -108,9 +116,10 @@ export function writePkcs12(trusted: readonly TrustedCert[], opts: Pkcs12Options
   }
   const authSafe = seq(dataContentInfo(seq(...bags)));
   const iterations = opts.iterations ?? DEFAULT_MAC_ITERATIONS;
-  const macKey = pkcs12Kdf(opts.password, opts.salt, 3, iterations, 32, 'sha256');
-  const mac = createHmac('sha256', macKey).update(authSafe).digest();
-  const macData = seq(seq(seq(oid(OID.sha256), nul()), octets(mac)), octets(opts.salt), integer(iterations));
+  const hash = opts.mac ?? DEFAULT_MAC;
+  const macKey = pkcs12Kdf(opts.password, opts.salt, 3, iterations, hash === 'sha1' ? 20 : 32, hash);
+  const mac = createHmac(hash, macKey).update(authSafe).digest();
+  const macData = seq(seq(seq(oid(OID[hash]), nul()), octets(mac)), octets(opts.salt), integer(iterations));
   return seq(integer(3), dataContentInfo(authSafe), macData);
 }
 

@@ -13,6 +13,8 @@ export interface TruststoreInputs {
   password?: string;
   /** PKCS12 MAC salt (20 random bytes). */
   salt: Uint8Array;
+  /** PKCS12 MAC hash (default sha1, which every Java reads). */
+  mac?: 'sha1' | 'sha256';
   now: Date;
 }
 
@@ -21,7 +23,7 @@ export function buildTruststore(certs: readonly Pick<CertInfo, 'alias' | 'der'>[
     case 'pem':
       return Buffer.from(encodeCertBundle(certs.map((c) => c.der)), 'utf8');
     case 'pkcs12':
-      return writePkcs12(certs, { password: requirePassword(inp), salt: inp.salt });
+      return writePkcs12(certs, { password: requirePassword(inp), salt: inp.salt, ...(inp.mac ? { mac: inp.mac } : {}) });
     case 'jks':
       return writeJks(
         certs.map((c) => ({ kind: 'trusted' as const, alias: c.alias, der: c.der })),

@@ -48,6 +48,15 @@ describe('java: keytool reads the truststores', function () {
     }
   }
 
+  it('--mac sha256: keytool reads it too (and shows the MAC algorithm)', async () => {
+    const out = join(dir, 'sha256.p12');
+    const w = await cli(['truststore', '--bundle', join(dir, 'b4.pem'), '--out', out, '--mac', 'sha256', '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+    expect(w.code, w.stderr).to.equal(0);
+    const r = await keytool(['-list', '-keystore', out, '-storetype', 'PKCS12', '-storepass', 'changeit']);
+    expect(r.code, r.stderr + r.stdout).to.equal(0);
+    expect(r.stdout).to.include('Your keystore contains 4 entries');
+  });
+
   it('keytool rejects the pkcs12 store under a wrong password (the MAC is real)', async () => {
     const r = await keytool(['-list', '-keystore', join(dir, 'b2.pkcs12'), '-storetype', 'PKCS12', '-storepass', 'wrong-password']);
     expect(r.code).not.to.equal(0);

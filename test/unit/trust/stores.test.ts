@@ -114,6 +114,15 @@ describe('trust/pkcs12', function () {
     expect(() => readPkcs12(a, 'y')).to.throw(/integrity/);
   });
 
+  for (const mac of ['sha1', 'sha256'] as const) {
+    it(`MAC ${mac}: written with the matching digest algorithm and verified on reading`, () => {
+      const p12 = writePkcs12(certs, { password: 'pw', salt: Buffer.alloc(20, 3), mac });
+      expect(p12.includes(oid(mac === 'sha1' ? OID.sha1 : OID.sha256))).to.equal(true);
+      expect(readPkcs12(p12, 'pw').entries).to.have.length(2);
+      expect(() => readPkcs12(p12, 'px')).to.throw(/integrity/);
+    });
+  }
+
   it('refuses an empty password', () => {
     expect(() => writePkcs12(certs, { password: '', salt: Buffer.alloc(20) })).to.throw(/password/);
   });
