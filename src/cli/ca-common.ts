@@ -1,0 +1,111 @@
+// Shared by the `ca` subcommands: option sets, flag checks, where the Secrets live, error mapping.
+import { Option, type Command } from 'commander';
+import { DnError, parseDn } from '../ca/dn.js';
+import { DEFAULT_CA_DAYS, generateKeyPair, randomSerial, selfSignedCa, type KeySpec } from '../ca/generate.js';
+import { RotationError } from '../ca/rotate.js';
+import { DEFAULT_PRIVATE_SECRET, DEFAULT_TRUST_SECRET } from '../ca/secrets.js';
+import { ToolkitError } from '../ca/toolkit.js';
+import { InspectError } from '../trust/inspect.js';
+import { CliError } from './errors.js';
+import { readPassword } from './password.js';
+import { DirStore, kubeStore, type SecretStore } from './secret-store.js';
+
+export const out = (l: string): void => void process.stdout.write(`${l}\n`);
+export const warn = (l: string): void => void process.stderr.write(`nifi-ca-guard: warning: ${l}\n`);
+
+export interface Target {
+  dir?: string;
+  apply?: boolean;
+  namespace: string;
+  privateSecret: string;
+  trustSecret: string;
+}
+
+export interface KeyFlags {
+  subject?: string;
+  keyType: 'rsa' | 'ecdsa';
+  keySize: string;
+  curve: 'P-256' | 'P-384';
+  days: string;
+}
+
+export function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('--dir <dir>', 'directory of Secret manifests (<name>.yaml)')
+    .option('--apply', 'read and write the Secrets in the cluster (current kubeconfig context)')
+    .option('-n, --namespace <ns>', 'namespace of the Secrets', 'default')
+    .option('--private-secret <name>', 'Secret holding the CA keystore and config.json', DEFAULT_PRIVATE_SECRET)
+    .option('--trust-secret <name>', 'Secret holding the public trust bundle (ca.crt)', DEFAULT_TRUST_SECRET);
+}
+
+export function keyOptions(cmd: Command, subjectDefault: string): Command {
+  return cmd
+    .option('--subject <dn>', `CA subject (default: ${subjectDefault})`)
+    .addOption(new Option('--key-type <type>', 'CA key algorithm').choices(['rsa', 'ecdsa']).default('rsa'))
+    .option('--key-size <bits>', 'RSA key size', '2048')
+    .addOption(new Option('--curve <curve>', 'ECDSA curve').choices(['P-256', 'P-384']).default('P-256'))
+    .option('--days <days>', 'CA lifetime in days', String(DEFAULT_CA_DAYS));
+}
+
+export function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+export function keySpec(f: KeyFlags): KeySpec {
+  const bits = positiveInt(f.keySize, '--key-size');
+  if (f.keyType === 'rsa' && bits < 2048) throw new CliError('--key-size must be at least 2048');
+  return f.keyType === 'rsa' ? { algorithm: 'rsa', rsaBits: bits } : { algorithm: 'ecdsa', curve: f.curve };
+}
+
+export function newCa(f: KeyFlags, subject: string, now: Date) {
+  try {
+    parseDn(subject);
+  } catch (err) {
+    if (err instanceof DnError) throw new CliError(`--subject: ${err.message}`);
+    throw err;
+  }
+  const days = positiveInt(f.days, '--days');
+  const keys = generateKeyPair(keySpec(f));
+  return selfSignedCa(keys, subject, now, days, randomSerial());
+}
+
+export async function storeFor(t: Target): Promise<SecretStore> {
+  if (t.dir && t.apply) throw new CliError('give --dir or --apply, not both');
+  if (t.dir) return new DirStore(t.dir);
+  if (t.apply) return kubeStore(t.namespace);
+  throw new CliError('give --dir DIR (manifest files) or --apply (the cluster)');
+}
+
+/** Maps the pure layer's typed errors to one-line CLI errors. */
+export function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RotationError || err instanceof ToolkitError || err instanceof InspectError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+export async function readSecret(value: { file?: string; env?: string }, what: string): Promise<string | undefined> {
+  try {
+    return await readPassword({ passwordFile: value.file, passwordEnv: value.env });
+  } catch (err) {
+    if (err instanceof CliError) throw new CliError(`${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+export function validateKeyFlags(f: KeyFlags, subject: string | undefined): void {
+  if (subject !== undefined) {
+    try {
+      parseDn(subject);
+    } catch (err) {
+      if (err instanceof DnError) throw new CliError(`--subject: ${err.message}`);
+      throw err;
+    }
+  }
+  keySpec(f);
+  positiveInt(f.days, '--days');
+}
