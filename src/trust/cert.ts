@@ -16,7 +16,7 @@ export interface CertInfo {
   md5: string;
   notBefore: Date;
   notAfter: Date;
-  /** basicConstraints cA=true. */
+  /** basicConstraints cA=true, or a self-signed v1 root. */
   isCA: boolean;
 }
 
@@ -104,7 +104,9 @@ export function certInfo(derIn: Uint8Array): CertInfo {
       md5: fingerprint(der, 'md5'),
       notBefore: readTime(validity[0]!),
       notAfter: readTime(validity[1]!),
-      isCA: x.ca,
+      // v3: basicConstraints cA. A self-signed v1 certificate (no extensions at all) is a root by
+      // convention, and Java accepts it as a trust anchor.
+      isCA: x.ca || (off === 0 && x.checkIssued(x) && x.verify(x.publicKey)),
     };
   } catch (err) {
     if (err instanceof CertError) throw err;

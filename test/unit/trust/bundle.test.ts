@@ -1,8 +1,26 @@
 import { expect } from 'chai';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { encodeDn } from '../../../src/ca/dn.js';
+import { integer, oid, seq, time, tlv } from '../../../src/trust/der.js';
 import { BundleError, selectAnchors } from '../../../src/trust/bundle.js';
 import { certInfo } from '../../../src/trust/cert.js';
 import { encodePem } from '../../../src/trust/pem.js';
 import { DAY, makeCa, makeLeaf, NOW } from '../../support/certs.js';
+
+/** An X.509 v1 certificate (no version field, no extensions), self-signed when subject = issuer. */
+function v1Cert(subject: string, issuer: string): Buffer {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const alg = seq(oid('1.2.840.10045.4.3.2'));
+  const tbs = seq(
+    integer(7),
+    alg,
+    encodeDn(issuer),
+    seq(time(new Date(NOW.getTime() - DAY)), time(new Date(NOW.getTime() + 30 * DAY))),
+    encodeDn(subject),
+    publicKey.export({ type: 'spki', format: 'der' }),
+  );
+  return seq(tbs, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), sign('sha256', tbs, privateKey)])));
+}
 
 describe('trust/bundle: selectAnchors', function () {
   this.timeout(60_000);
@@ -60,6 +78,14 @@ describe('trust/bundle: selectAnchors', function () {
       expect((err as BundleError).message).not.to.include('\n');
     });
   }
+
+  it('a self-signed v1 root (no extensions) counts as a CA; a v1 leaf does not', () => {
+    const root = v1Cert('CN=v1-root', 'CN=v1-root');
+    const leafV1 = v1Cert('CN=v1-leaf', 'CN=someone-else');
+    const r = selectAnchors(encodePem('CERTIFICATE', root) + encodePem('CERTIFICATE', leafV1) + ca1.pem, NOW);
+    expect(r.trusted.map((t) => t.subject).sort()).to.deep.equal(['CN=ca-1', 'CN=v1-root']);
+    expect(r.skipped.map((s) => [s.cert.subject, s.reason])).to.deep.equal([['CN=v1-leaf', 'not a CA']]);
+  });
 
   it('the result does not depend on bundle order', () => {
     const a = selectAnchors(ca1.pem + ca2.pem + ca3.pem, NOW).trusted.map((t) => t.alias);
