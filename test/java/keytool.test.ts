@@ -102,6 +102,22 @@ describe('java: keytool reads the truststores', function () {
     }
   }
 
+  it('ca inspect on a keytool-written JKS truststore (as tls-toolkit client leaves on NiFi pods)', async () => {
+    const pem = join(dir, 'jks-one.pem');
+    await writeFile(pem, cas[2]!.pem);
+    const store = join(dir, 'keytool.jks');
+    const imp = await keytool(['-importcert', '-noprompt', '-alias', 'nifi-cert', '-file', pem, '-keystore', store, '-storetype', 'JKS', '-storepass', 'changeit']);
+    expect(imp.code, imp.stderr + imp.stdout).to.equal(0);
+    const r = await cli(['ca', 'inspect', store, '--password-env', 'TRUSTSTORE_PASSWORD', '--json'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    const rows = JSON.parse(r.stdout) as { alias: string; kind: string; sha256: string; serial: string }[];
+    expect(rows.map((x) => [x.alias, x.kind, x.sha256])).to.deep.equal([['nifi-cert', 'trusted', certInfo(cas[2]!.cert).sha256]]);
+    await writeFile(join(dir, 'wrong-pw'), 'not-the-password\n');
+    const wrong = await cli(['ca', 'inspect', store, '--password-file', join(dir, 'wrong-pw')]);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.match(/integrity check failed/);
+  });
+
   // Stores keytool writes (what NiFi pods may already hold): ca inspect reads them like keytool does.
   const protections: [string, string[], boolean][] = [
     ['Java 17 default (PBES2, AES-256)', [], true],
