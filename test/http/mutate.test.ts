@@ -27,6 +27,7 @@ const BAD: BadCase[] = [
   { name: 'text/plain content type', body: JSON.stringify(exampleReview()), headers: { 'Content-Type': 'text/plain' }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'no content type', body: JSON.stringify(exampleReview()), headers: { 'Content-Type': '' }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'body over 7 MiB', body: Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20), status: 413, code: 'BodyTooLarge' },
+  { name: 'chunked body over 7 MiB (no Content-Length)', body: Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20), headers: { 'Transfer-Encoding': 'chunked' }, status: 413, code: 'BodyTooLarge' },
   { name: 'JSON that is not an object', body: '[1, 2, 3]', status: 400, code: 'NotAnObject' },
   { name: 'JSON string', body: '"AdmissionReview"', status: 400, code: 'NotAnObject' },
   { name: 'empty body', body: '', status: 400, code: 'EmptyBody' },
@@ -110,6 +111,14 @@ describe('POST /mutate over HTTPS', () => {
 
   it('accepts a review nested as deep as real pods get, and more', async () => {
     const res = await postReview(srv.port, srv.ca, deepReview(100));
+    expect(res.status, res.text).to.equal(200);
+  });
+
+  it('accepts a body of exactly 7 MiB', async () => {
+    const json = JSON.stringify(exampleReview());
+    const body = json + ' '.repeat(BODY_LIMIT_BYTES - Buffer.byteLength(json));
+    expect(Buffer.byteLength(body)).to.equal(BODY_LIMIT_BYTES);
+    const res = await postReview(srv.port, srv.ca, body);
     expect(res.status, res.text).to.equal(200);
   });
 
