@@ -31,7 +31,7 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
   const tlsArgs = (): string[] => ['--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key')];
 
   it('serves /healthz and the example review, then exits 0 on SIGTERM', async () => {
-    proc = await startServe(['--host', '127.0.0.1', '--port', '0', ...tlsArgs()]);
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--shutdown-delay-ms', '0', ...tlsArgs()]);
     const health = await request(proc.port, { path: '/healthz', ca });
     expect(health.status).to.equal(200);
     const review = JSON.parse(readFileSync(repoPath('examples', 'admission-review.json'), 'utf8'));
@@ -46,7 +46,20 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     expect(exit.stderr).to.not.match(/BEGIN|apache\/nifi/);
   });
 
-  it('exits 0 on SIGINT too, and takes the port from the environment', async () => {
+  it('on SIGTERM keeps answering for the shutdown delay with /readyz 503, then exits 0', async () => {
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--shutdown-delay-ms', '4000', ...tlsArgs()]);
+    const p = proc;
+    p.child.kill('SIGTERM');
+    await eventually(() => expect(p.stderr()).to.include('"msg":"shutting down"'));
+    const ready = await request(p.port, { path: '/readyz', ca });
+    expect(ready.status).to.equal(503);
+    const res = await postReview(p.port, ca, exampleReview());
+    expect(res.status).to.equal(200);
+    expect(res.headers.connection).to.equal('close');
+    expect((await p.exited).code).to.equal(0);
+  });
+
+  it('exits 0 on SIGINT too (no delay), and takes the port from the environment', async () => {
     proc = await startServe(tlsArgs(), { NIFI_CA_GUARD_PORT: '0', NIFI_CA_GUARD_HOST: '127.0.0.1' });
     expect((await request(proc.port, { path: '/readyz', ca })).status).to.equal(200);
     proc.child.kill('SIGINT');
