@@ -94,6 +94,11 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       handler: app,
       shutdownGraceMs: config.shutdownGraceMs,
       onClosing: () => readiness.shuttingDown(),
+      onTlsError: (err) => {
+        metrics.tlsHandshakeFailures.inc();
+        logger.warn({ code: (err as NodeJS.ErrnoException).code, reason: oneLine(err) }, 'tls handshake failed');
+      },
+      onError: (err) => logger.error({ code: (err as NodeJS.ErrnoException).code, error: oneLine(err) }, 'server error'),
     });
   } catch (err) {
     await cluster?.stop(); // or its informer keeps the process alive

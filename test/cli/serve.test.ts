@@ -38,11 +38,21 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     const res = await postReview(proc.port, ca, review);
     expect(res.status, res.text).to.equal(200);
     expect(res.json().response.uid).to.equal(review.request.uid);
+    // A client holding the wrong CA (a stale caBundle) shows up in the metrics and the log.
+    const stale = (await runCli(['certs', '--out', join(dir, 'stale'), '--days', '1'])).code;
+    expect(stale).to.equal(0);
+    await request(proc.port, { path: '/healthz', ca: readFileSync(join(dir, 'stale', 'ca.crt'), 'utf8') }).catch(() => undefined);
+    const p = proc;
+    await eventually(async () => {
+      const text = (await request(p.port, { path: '/metrics', ca })).text;
+      expect(text).to.match(/^nifi_ca_guard_tls_handshake_failures_total 1$/m);
+    });
+    expect(proc.stderr()).to.include('tls handshake failed');
     proc.child.kill('SIGTERM');
     const exit = await proc.exited;
     expect(exit.code).to.equal(0);
     const msgs = exit.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(msgs).to.include.members(['listening', 'admission', 'shutting down', 'stopped']);
+    expect(msgs).to.include.members(['listening', 'admission', 'tls handshake failed', 'shutting down', 'stopped']);
     expect(exit.stderr).to.not.match(/BEGIN|apache\/nifi/);
   });
 
