@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { BODY_LIMIT_BYTES } from '../../src/http/app.js';
 import { exampleReview } from '../support/paths.js';
 import { postReview, request, startTestServer, type Reply, type TestServer } from '../support/https.js';
@@ -28,6 +29,8 @@ const BAD: BadCase[] = [
   { name: 'no content type', body: JSON.stringify(exampleReview()), headers: { 'Content-Type': '' }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'body over 7 MiB', body: Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20), status: 413, code: 'BodyTooLarge' },
   { name: 'chunked body over 7 MiB (no Content-Length)', body: Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20), headers: { 'Transfer-Encoding': 'chunked' }, status: 413, code: 'BodyTooLarge' },
+  { name: 'gzip body inflating past 7 MiB', body: gzipSync(Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20)), headers: { 'Content-Encoding': 'gzip' }, status: 413, code: 'BodyTooLarge' },
+  { name: 'unknown content encoding', body: JSON.stringify(exampleReview()), headers: { 'Content-Encoding': 'compress' }, status: 415, code: 'UnsupportedEncoding' },
   { name: 'JSON that is not an object', body: '[1, 2, 3]', status: 400, code: 'NotAnObject' },
   { name: 'JSON string', body: '"AdmissionReview"', status: 400, code: 'NotAnObject' },
   { name: 'empty body', body: '', status: 400, code: 'EmptyBody' },
