@@ -64,13 +64,15 @@ function parseSpec(s: Record<string, unknown>, path: string, issues: Issues): Po
   unknownKeys(nifi, ['selectors'], `${path}.nifi`, issues);
   const ca = optObject(s, 'ca', path, issues);
   unknownKeys(ca, ['selectors'], `${path}.ca`, issues);
+  const trustBundle = parseTrustBundle(optObject(s, 'trustBundle', path, issues), `${path}.trustBundle`, issues);
   return {
     namespaces,
     nifi: { selectors: parseSelectors(nifi.selectors, `${path}.nifi.selectors`, issues, d.nifi.selectors) },
     ca: { selectors: parseSelectors(ca.selectors, `${path}.ca.selectors`, issues, d.ca.selectors) },
     placement: parsePlacement(optObject(s, 'placement', path, issues), `${path}.placement`, issues),
-    trustBundle: parseTrustBundle(optObject(s, 'trustBundle', path, issues), `${path}.trustBundle`, issues),
-    caPinning: parseCaPinning(optObject(s, 'caPinning', path, issues), `${path}.caPinning`, issues),
+    trustBundle,
+    // The restore init container runs the same image: it follows trustBundle.initContainer unless set.
+    caPinning: parseCaPinning(optObject(s, 'caPinning', path, issues), `${path}.caPinning`, issues, trustBundle.initContainer),
     enforcement: optEnum(s, 'enforcement', path, issues, ['enforce', 'audit'], d.enforcement),
     allowOptOut: optBool(s, 'allowOptOut', path, issues, d.allowOptOut),
   };
@@ -118,7 +120,7 @@ function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issu
   };
 }
 
-function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues): CaPinningSpec {
+function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): CaPinningSpec {
   const d = DEFAULT_SPEC.caPinning;
   unknownKeys(c, ['enabled', 'secretName', 'workDir', 'containers', 'runAsUser', 'initContainer'], path, issues);
   const secretName = optString(c, 'secretName', path, issues, d.secretName);
@@ -143,7 +145,7 @@ function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues
     workDir: workDir.replace(/\/+$/, ''),
     containers,
     runAsUser,
-    initContainer: parseInitContainer(optObject(c, 'initContainer', path, issues), `${path}.initContainer`, issues, d.initContainer),
+    initContainer: parseInitContainer(optObject(c, 'initContainer', path, issues), `${path}.initContainer`, issues, initDefaults),
   };
 }
 
@@ -168,7 +170,8 @@ function parseInitContainer(
 ): InitContainerSpec {
   unknownKeys(c, ['image', 'imagePullPolicy', 'resources'], path, issues);
   const image = optString(c, 'image', path, issues, d.image);
-  if (image.trim() === '' || /\s/.test(image)) issues.push(`${path}.image: must be a non-empty image reference`);
+  // Only a value given here is checked: an inherited default was checked where it was given.
+  if (c.image !== undefined && (image.trim() === '' || /\s/.test(image))) issues.push(`${path}.image: must be a non-empty image reference`);
   return {
     image,
     imagePullPolicy: optEnum(c, 'imagePullPolicy', path, issues, ['Always', 'IfNotPresent', 'Never'], d.imagePullPolicy),

@@ -122,6 +122,14 @@ describe('policy validation: caPinning', () => {
       ]);
     }
   });
+  it("the restore init container follows trustBundle.initContainer unless set", () => {
+    const tb = { trustBundle: { initContainer: { image: 'registry.example.com/ncg:1', imagePullPolicy: 'Always' } } };
+    const follow = validatePolicy({ ...doc({ enabled: true }), spec: { ...tb, caPinning: { enabled: true } } });
+    expect(follow.ok && follow.policy.spec.caPinning.initContainer).to.deep.include({ image: 'registry.example.com/ncg:1', imagePullPolicy: 'Always' });
+    const own = validatePolicy({ ...doc({}), spec: { ...tb, caPinning: { initContainer: { image: 'other:2' } } } });
+    expect(own.ok && own.policy.spec.caPinning.initContainer).to.deep.include({ image: 'other:2', imagePullPolicy: 'Always' });
+  });
+
   it('trims a trailing slash from workDir', () => {
     const r = validatePolicy(doc({ enabled: true, workDir: '/data/ca/' }));
     expect(r.ok && r.policy.spec.caPinning.workDir).to.equal('/data/ca');
