@@ -118,13 +118,14 @@ export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: 
   const bundle = appendToBundle(withCurrent.text, inp.caCert);
   const trust = trustSecret(names, bundle.text);
   return {
-    private: privateSecret(names, cfg, keystore, inp.caCert, inp.now),
+    private: keepMeta(inp.oldPrivate, privateSecret(names, cfg, keystore, inp.caCert, inp.now)),
     trust: keepMeta(inp.oldTrust, trust),
     bundleSize: bundle.certs.length,
     restoredCurrent: withCurrent.added,
   };
 }
 
+/** The next Secret under the old one's identity, labels and annotations (ours win); server-set fields dropped. */
 function keepMeta(old: SecretManifest, next: SecretManifest): SecretManifest {
   return {
     apiVersion: 'v1',

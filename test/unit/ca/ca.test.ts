@@ -182,6 +182,18 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
     expect(r.trust.metadata.namespace).to.equal('nifi');
   });
 
+  it('rotateSecrets keeps user labels and annotations, drops server-set metadata', () => {
+    const s = init();
+    const live = (m: typeof s.private) => ({ ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels, team: 'data' }, annotations: { ...m.metadata.annotations, note: 'x' }, resourceVersion: '42', uid: 'u' } });
+    const r = rotateSecrets({ oldPrivate: live(s.private), oldTrust: live(s.trust), caCert: next.cert, privateKey: next.privateKey, now: NOW, salt: Buffer.alloc(20, 2) });
+    for (const m of [r.private.metadata, r.trust.metadata]) {
+      expect(m.labels).to.include({ team: 'data', 'app.kubernetes.io/managed-by': 'nifi-ca-guard' });
+      expect(m.annotations).to.include({ note: 'x' });
+      expect(m).not.to.have.property('resourceVersion');
+    }
+    expect(r.private.metadata.annotations['nifi-ca-guard.io/ca-sha256']).to.equal(certInfo(next.cert).sha256);
+  });
+
   it('rotateSecrets puts the current CA back when the bundle lost it', () => {
     const s = init();
     const other = makeCa({ subject: 'CN=other' });
