@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { makeCa } from '../support/certs.js';
 import { cli } from '../support/run.js';
 
 interface Row {
@@ -80,6 +81,21 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     const r = await cli(['ca', 'prune', '--dir', join(dir, 'm')]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/nothing to prune: 2 certificate/);
+  });
+
+  it('prune drops an expired CA from the bundle, and only that', async () => {
+    const path = join(dir, 'm', 'nifi-ca-trust.yaml');
+    const trust = parse(await readFile(path, 'utf8'));
+    const before = Buffer.from(trust.data['ca.crt'], 'base64').toString();
+    const expired = makeCa({ subject: 'CN=retired', now: new Date(), days: -1 });
+    trust.data['ca.crt'] = Buffer.from(before + expired.pem).toString('base64');
+    await writeFile(path, stringify(trust));
+    const r = await cli(['ca', 'prune', '--dir', join(dir, 'm')]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^dropped CN=retired serial [0-9a-f]+ SHA-256 .* \(expired /);
+    expect(r.stdout).to.match(/now holds 2 certificate/);
+    const after = parse(await readFile(path, 'utf8'));
+    expect(Buffer.from(after.data['ca.crt'], 'base64').toString()).to.equal(before);
   });
 
   it("restore copies the keystore and config.json into the toolkit's working directory", async () => {
