@@ -107,7 +107,7 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
     const line = [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
     if (!USES_CONFIG_JSON.test(line)) outcome.warnings.push(`container ${String(c.name)} lacks --useConfigJson: toolkit will not reuse the pinned CA`);
   }
-  if (outcome.state === 'added') outcome.warnings.unshift(`added CA restore init container from Secret ${cp.secretName} into ${cp.workDir}`);
+  if (outcome.state === 'added') outcome.notes = [`added CA restore init container from Secret ${cp.secretName} into ${cp.workDir}`];
   return outcome;
 }
 

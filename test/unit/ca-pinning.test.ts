@@ -20,7 +20,8 @@ describe('ca-pinning planner', () => {
     const pod = podOf({ initContainers: [{ name: 'other', image: 'x' }], containers: [toolkit()] });
     const out = planCaPinning(pod, cp);
     expect(out.state).to.equal('added');
-    expect(out.warnings).to.deep.equal(['added CA restore init container from Secret nifi-ca-keystore into /var/lib/nifi-ca']);
+    expect(out.notes).to.deep.equal(['added CA restore init container from Secret nifi-ca-keystore into /var/lib/nifi-ca']);
+    expect(out.warnings).to.deep.equal([]);
     const s = spec(pod);
     expect(s.volumes).to.deep.equal([
       { name: 'nifi-ca-guard-ca-secret', secret: { secretName: 'nifi-ca-keystore' } },
