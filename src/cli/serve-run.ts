@@ -1,0 +1,155 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { resolveConfig, type ConfigFlags, type RuntimeConfig } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
+import type { Policy } from '../policy/types.js';
+import { PolicyStore } from '../policy/store.js';
+import { watchPolicyFile } from '../policy/file-watch.js';
+import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
+import { createApp } from '../http/app.js';
+import { createMetrics } from '../http/metrics.js';
+import { Readiness } from '../http/readiness.js';
+import { listen, type RunningServer } from '../http/server.js';
+import { readPair, type TlsPair } from '../tls/pair.js';
+import { watchPair } from '../tls/reload.js';
+import { CliError, oneLine } from './errors.js';
+
+/** Serves until SIGTERM or SIGINT. */
+export async function runServe(flags: ConfigFlags): Promise<void> {
+  let config: RuntimeConfig;
+  try {
+    config = resolveConfig(flags, process.env);
+  } catch (err) {
+    throw new CliError(oneLine(err));
+  }
+  const logger = createLogger(config.logLevel);
+  // Listen for signals before the port opens: a SIGTERM right after "listening" must drain, not kill.
+  const signals = awaitSignal();
+  let webhook: Webhook;
+  try {
+    webhook = await startWebhook(config, logger);
+  } catch (err) {
+    signals.dispose();
+    throw err;
+  }
+  const signal = await signals.next;
+  // SIGTERM comes from the kubelet while endpoints may still route to this pod: drain first.
+  // SIGINT is a person at a terminal: stop now.
+  const delayMs = signal === 'SIGTERM' ? config.shutdownDelayMs : 0;
+  logger.info({ signal, delayMs }, 'shutting down');
+  await webhook.close(delayMs);
+  logger.info('stopped');
+}
+
+export interface Webhook {
+  url: string;
+  /** Turns /readyz to 503 at once, keeps accepting for `delayMs`, then closes gracefully. */
+  close(delayMs?: number): Promise<void>;
+}
+
+/** Loads policy and certificate (one-line CliError on failure), then listens. */
+export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
+  const store = new PolicyStore(loadPolicy(config.policyFile));
+  let pair: TlsPair;
+  try {
+    pair = readPair(config.tlsCert, config.tlsKey);
+  } catch (err) {
+    throw new CliError(`TLS: ${oneLine(err)}`);
+  }
+  const readiness = new Readiness();
+  readiness.policyLoaded();
+  readiness.certificateLoaded();
+  const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createMetrics(registry);
+  const showExpiry = (p: TlsPair): void => metrics.certificateNotAfter.set(Date.parse(p.notAfter) / 1000);
+  showExpiry(pair);
+  const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics, readiness });
+
+  let running: RunningServer;
+  try {
+    running = await listen({
+      host: config.host,
+      port: config.port,
+      tls: pair,
+      handler: app,
+      shutdownGraceMs: config.shutdownGraceMs,
+      onClosing: () => readiness.shuttingDown(),
+      onTlsError: (err) => {
+        metrics.tlsHandshakeFailures.inc();
+        logger.warn({ code: (err as NodeJS.ErrnoException).code, reason: oneLine(err) }, 'tls handshake failed');
+      },
+      onError: (err) => logger.error({ code: (err as NodeJS.ErrnoException).code, error: oneLine(err) }, 'server error'),
+    });
+  } catch (err) {
+    await cluster?.stop(); // or its informer keeps the process alive
+    const code = (err as NodeJS.ErrnoException).code ?? oneLine(err);
+    throw new CliError(`cannot listen on ${config.host}:${config.port} (${code})`);
+  }
+  const reloader = watchPair({
+    certFile: config.tlsCert,
+    keyFile: config.tlsKey,
+    target: running.server,
+    initial: pair,
+    logger,
+    intervalMs: config.reloadIntervalMs,
+    onReload: showExpiry,
+  });
+  const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs) : undefined;
+  logger.info(
+    { url: running.url, port: running.port, policy: store.current().name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
+    'listening',
+  );
+  return {
+    url: running.url,
+    close: async (delayMs = 0) => {
+      readiness.shuttingDown();
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      reloader.stop();
+      policyWatch?.stop();
+      await cluster?.stop();
+      await running.close();
+    },
+  };
+}
+
+const CLUSTER_POLICIES = 'cluster policies';
+
+/** Readiness waits for the first list, so no review is answered with a partial policy set. */
+async function startClusterWatch(store: PolicyStore, readiness: Readiness, logger: Logger): Promise<ClusterPolicyWatch> {
+  readiness.waitFor(CLUSTER_POLICIES);
+  // Loaded only here: the Kubernetes client is heavy, and preview or the init container never need it.
+  const { watchClusterPolicies } = await import('../policy/cluster-source.js');
+  return watchClusterPolicies(store, logger, () => {
+    readiness.done(CLUSTER_POLICIES);
+    logger.info({ policies: store.snapshot().cluster.map((p) => p.name) }, 'cluster policies synced');
+  });
+}
+
+function loadPolicy(file: string | undefined): Policy {
+  if (file === undefined) return builtinPolicy();
+  try {
+    return loadPolicyFile(file);
+  } catch (err) {
+    throw new CliError(`--policy ${file}: ${oneLine(err)}`);
+  }
+}
+
+/** Resolves on the first SIGTERM or SIGINT; a second one gets Node's default (immediate exit). */
+function awaitSignal(): { next: Promise<NodeJS.Signals>; dispose: () => void } {
+  let on: (signal: NodeJS.Signals) => void = () => {};
+  const dispose = (): void => {
+    process.off('SIGTERM', on);
+    process.off('SIGINT', on);
+  };
+  const next = new Promise<NodeJS.Signals>((resolve) => {
+    on = (signal) => {
+      dispose();
+      resolve(signal);
+    };
+  });
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return { next, dispose };
+}
