@@ -1,0 +1,27 @@
+// State shared by every e2e spec: the one webhook process and the policy files it may run with.
+import { fixture } from './cluster.js';
+import { WebhookProcess } from './webhook.js';
+
+export const POLICY_REQUIRED = fixture('policy-required.yaml');
+export const POLICY_PREFERRED = fixture('policy-preferred.yaml');
+
+let instance: WebhookProcess | undefined;
+export function webhook(): WebhookProcess {
+  instance ??= new WebhookProcess();
+  return instance;
+}
+
+/** Makes sure the webhook runs with the given policy (restarting it when it runs with another). */
+let currentPolicy: string | undefined;
+export async function ensureWebhook(policyFile: string = POLICY_REQUIRED): Promise<void> {
+  const w = webhook();
+  if (w.running && currentPolicy === policyFile) return;
+  await w.stop();
+  await w.start(policyFile);
+  currentPolicy = policyFile;
+}
+
+export async function stopWebhook(): Promise<void> {
+  await webhook().stop();
+  currentPolicy = undefined;
+}
