@@ -1,7 +1,80 @@
 import type { Policy } from '../policy/types.js';
+import { planAntiAffinity } from './affinity.js';
+import { classify } from './classify.js';
+import { diff } from './diff.js';
+import { ANN_POLICY, ANN_ROLE, ANN_SKIP, ANN_STATUS } from './names.js';
+import { isJson, objectAt, podAnnotation, podLabels, type Json } from './pod.js';
 import type { MutationResult } from './result.js';
+import type { StepOutcome } from './step.js';
+import { planTrustBundle } from './trust-bundle.js';
+import { warning } from './warnings.js';
 
-/** Placeholder until the planners land: classifies nothing, changes nothing. */
-export function mutatePod(pod: Record<string, unknown>, _namespace: string, _policy: Policy): MutationResult {
-  return { role: 'none', reason: 'not yet classified', patch: [], pod, warnings: [], auditAnnotations: {} };
+/**
+ * The whole admission decision for one pod, with no I/O: the webhook, the preview CLI and the
+ * tests all call this. The patch is the diff between the raw pod and the planned one.
+ */
+export function mutatePod(pod: Json, namespace: string, policy: Policy): MutationResult {
+  const c = classify(podLabels(pod), namespace, policy);
+  const unchanged = (warnings: string[], audit: Record<string, string> = {}): MutationResult => ({
+    role: c.role,
+    reason: c.reason,
+    patch: [],
+    pod,
+    warnings: warnings.map(warning),
+    auditAnnotations: audit,
+  });
+  if (c.ambiguous) {
+    return unchanged([`pod matches both NiFi and nifi-ca selectors; not mutated`], { role: 'ambiguous', decision: 'skipped' });
+  }
+  if (c.role === 'none') return unchanged([]);
+
+  const warnings: string[] = [];
+  const optedOut = podAnnotation(pod, ANN_SKIP) === 'true';
+  if (optedOut && !policy.spec.allowOptOut) warnings.push(`${ANN_SKIP} ignored: policy ${policy.name} does not allow opt-out`);
+
+  const planned = structuredClone(pod);
+  const steps = plan(planned, c.role, namespace, policy);
+  const status = steps.map((s) => `${s.feature}=${s.state === 'skipped' ? 'skipped' : s.detail}`).join(',') || 'none';
+  if (isJson(planned.metadata) || planned.metadata === undefined) {
+    const annotations = objectAt(objectAt(planned, 'metadata')!, 'annotations');
+    if (annotations) Object.assign(annotations, { [ANN_ROLE]: c.role, [ANN_POLICY]: policy.name, [ANN_STATUS]: status });
+  }
+  const patch = diff(pod, planned);
+  const added = steps.filter((s) => s.state === 'added').map((s) => s.feature);
+  const stepWarnings = steps.flatMap((s) => s.warnings);
+  const audit = { role: c.role, features: status };
+
+  if (patch.length > 0 && optedOut && policy.spec.allowOptOut) {
+    return unchanged([`opted out by ${ANN_SKIP}; would add ${added.join(' and ') || 'annotations'}`], { ...audit, decision: 'opt-out' });
+  }
+  if (patch.length > 0 && policy.spec.enforcement === 'audit') {
+    return unchanged(
+      [...warnings, `audit only: would add ${added.join(' and ') || 'annotations'} (policy ${policy.name})`, ...stepWarnings.filter(isProblem)],
+      { ...audit, decision: 'audit' },
+    );
+  }
+  return {
+    role: c.role,
+    reason: c.reason,
+    patch,
+    pod: patch.length > 0 ? planned : pod,
+    warnings: [...warnings, ...stepWarnings].map(warning),
+    auditAnnotations: { ...audit, decision: patch.length > 0 ? 'mutated' : 'unchanged' },
+  };
+}
+
+function plan(pod: Json, role: 'nifi' | 'nifi-ca', namespace: string, policy: Policy): StepOutcome[] {
+  const { spec } = policy;
+  const steps: StepOutcome[] = [];
+  if (spec.placement.mode !== 'off') {
+    const against = role === 'nifi' ? spec.ca.selectors : spec.nifi.selectors;
+    steps.push(planAntiAffinity(pod, against, namespace, spec.placement, role === 'nifi' ? 'nifi-ca' : 'NiFi'));
+  }
+  if (role === 'nifi' && spec.trustBundle.enabled) steps.push(planTrustBundle(pod, spec.trustBundle));
+  return steps;
+}
+
+/** Warnings about what could not be done; in audit mode they still matter, the "added" ones do not. */
+function isProblem(w: string): boolean {
+  return /not injected|not added|left as is|no container/.test(w);
 }

@@ -1,12 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC } from './defaults.js';
+import { PolicyError } from './errors.js';
 import type { Policy } from './types.js';
+import { validatePolicy } from './validate.js';
+
+const BUILTIN: Policy = Object.freeze({ name: DEFAULT_POLICY_NAME, spec: DEFAULT_SPEC });
 
 /** The built-in default policy. */
 export function builtinPolicy(): Policy {
-  return Object.freeze({ name: DEFAULT_POLICY_NAME, spec: DEFAULT_SPEC });
+  return BUILTIN;
 }
 
-/** Placeholder: validation and file loading land with the policy work. */
-export function loadPolicyFile(_path: string): Policy {
-  return builtinPolicy();
+/** Parses one NiFiTrustPolicy from YAML or JSON text; throws PolicyError naming every problem. */
+export function parsePolicyText(text: string, source: string): Policy {
+  const docs = parseAllDocuments(text).filter((d) => d.contents !== null);
+  if (docs.length !== 1) throw new PolicyError(source, [`(file): must hold exactly one document, found ${docs.length}`]);
+  const doc = docs[0]!;
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    throw new PolicyError(source, [`(file)${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`]);
+  }
+  const result = validatePolicy(doc.toJS({ maxAliasCount: 100 }));
+  if (!result.ok) throw new PolicyError(source, result.issues);
+  return result.policy;
+}
+
+/** Reads and validates a local policy file. */
+export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
+    throw new PolicyError(path, [`(file): cannot read (${code})`]);
+  }
+  return parsePolicyText(text, path);
 }

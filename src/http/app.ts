@@ -1,0 +1,123 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { admit } from '../admission/review.js';
+import { BadReviewError } from '../admission/errors.js';
+import type { Policy } from '../policy/types.js';
+import { logAdmission, type Logger } from '../log.js';
+import type { Outcome, WebhookMetrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
+import { HttpError, classifyBodyError, sendError } from './errors.js';
+
+/** Kubernetes caps an object at about 1.5 MiB in etcd; 7 MiB leaves room for oldObject and JSON overhead. */
+export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
+
+export interface AppDeps {
+  getPolicy: () => Policy;
+  logger: Logger;
+  metrics: WebhookMetrics;
+  readiness: Readiness;
+}
+
+interface MutateLocals {
+  endTimer?: (labels: { outcome: Outcome }) => number;
+}
+
+/** The HTTP edge: bounds and checks input, calls admit(), and always answers with JSON. */
+export function createApp(deps: AppDeps): express.Express {
+  const { logger, metrics, readiness } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((_req, res, next) => {
+    // Draining: tell keep-alive clients (the API server) to reconnect elsewhere.
+    if (readiness.isShuttingDown) res.set('Connection', 'close');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', (_req, res) => {
+    const problems = readiness.problems();
+    res.status(problems.length === 0 ? 200 : 503).json({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.post(
+    '/mutate',
+    (_req: Request, res: Response<unknown, MutateLocals>, next: NextFunction) => {
+      res.locals.endTimer = metrics.duration.startTimer();
+      next();
+    },
+    requireJson,
+    express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true, verify: rejectEmpty }),
+    (req: Request, res: Response<unknown, MutateLocals>) => {
+      const outcome = admit(req.body, deps.getPolicy());
+      const result: Outcome = outcome.review.response.patch ? 'patched' : 'allowed';
+      const seconds = observe(res, result);
+      metrics.admissions.inc({ role: outcome.summary.role, outcome: result });
+      logAdmission(logger, outcome.summary, seconds * 1000);
+      res.status(200).json(outcome.review);
+    },
+  );
+
+  app.all('/mutate', (_req, res) => {
+    res.set('Allow', 'POST');
+    sendError(res, 405, 'MethodNotAllowed', 'use POST /mutate');
+  });
+
+  app.use((req, res) => {
+    sendError(res, 404, 'NotFound', `no route for ${req.method} ${req.path}`);
+  });
+
+  app.use((err: unknown, req: Request, res: Response<unknown, MutateLocals>, _next: NextFunction) => {
+    const known =
+      err instanceof BadReviewError
+        ? { status: 400, code: err.code, message: err.message }
+        : err instanceof HttpError
+          ? { status: err.status, code: err.code, message: err.message }
+          : classifyBodyError(err);
+    const outcome: Outcome = known ? 'bad_request' : 'error';
+    observe(res, outcome);
+    if (known) {
+      metrics.badRequests.inc({ code: known.code });
+      logger.warn({ status: known.status, code: known.code, problem: known.message, path: req.path }, 'bad request');
+      sendError(res, known.status, known.code, known.message);
+      return;
+    }
+    metrics.admissions.inc({ role: 'unknown', outcome });
+    const e = err instanceof Error ? err : new Error(String(err));
+    logger.error({ errorName: e.name, error: e.message, stack: e.stack, path: req.path }, 'internal error');
+    if (res.headersSent) return;
+    // 500, not an AdmissionReview: the API server then applies the webhook's failurePolicy.
+    sendError(res, 500, 'InternalError', 'the webhook failed to handle the review');
+  });
+
+  return app;
+}
+
+/** Records the handling time once; returns seconds (0 when no timer ran). */
+function observe(res: Response<unknown, MutateLocals>, outcome: Outcome): number {
+  const end = res.locals.endTimer;
+  res.locals.endTimer = undefined;
+  return end ? end({ outcome }) : 0;
+}
+
+/** body-parser turns an empty body into {}, which would be misreported as a wrong kind. */
+function rejectEmpty(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (buf.length === 0) throw new HttpError(400, 'EmptyBody', 'request body is empty');
+}
+
+/** Only application/json (any parameters) is an AdmissionReview. */
+function requireJson(req: Request, _res: Response, next: NextFunction): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/json') {
+    next();
+    return;
+  }
+  next(new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json'));
+}

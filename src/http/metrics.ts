@@ -1,0 +1,37 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export type Outcome = 'patched' | 'allowed' | 'bad_request' | 'error';
+
+export interface WebhookMetrics {
+  registry: Registry;
+  admissions: Counter<'role' | 'outcome'>;
+  duration: Histogram<'outcome'>;
+  badRequests: Counter<'code'>;
+}
+
+/** Registers the webhook's metrics on the given registry (one per app, so tests never share state). */
+export function createMetrics(registry: Registry): WebhookMetrics {
+  return {
+    registry,
+    admissions: new Counter({
+      name: 'nifi_ca_guard_admissions_total',
+      help: 'Admission reviews answered, by pod role and outcome',
+      labelNames: ['role', 'outcome'],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'nifi_ca_guard_admission_duration_seconds',
+      help: 'Time to handle one POST /mutate, body parsing included',
+      labelNames: ['outcome'],
+      // The API server's timeout is at most 5 s; resolution matters well below it.
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    badRequests: new Counter({
+      name: 'nifi_ca_guard_bad_requests_total',
+      help: 'Requests to /mutate rejected before admission, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,57 @@
+import { jsonEqual } from './json-equal.js';
+import type { Operation } from 'fast-json-patch';
+
+/** RFC 6901: `~` becomes `~0` and `/` becomes `~1` inside a reference token. */
+export function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * JSON Patch from `before` to `after`. Unlike a positional diff, an array that only gained elements
+ * gets `add` operations at their indexes, so an element prepended to a user's list reads as one
+ * insertion and never as a rewrite of the user's entries. Missing parents are added whole.
+ */
+export function diff(before: unknown, after: unknown, path = ''): Operation[] {
+  if (jsonEqual(before, after)) return [];
+  if (isPlainObject(before) && isPlainObject(after)) return diffObjects(before, after, path);
+  if (Array.isArray(before) && Array.isArray(after)) return diffArrays(before, after, path);
+  return [{ op: 'replace', path, value: structuredClone(after) }];
+}
+
+function diffObjects(before: Record<string, unknown>, after: Record<string, unknown>, path: string): Operation[] {
+  const ops: Operation[] = [];
+  for (const key of Object.keys(before)) {
+    if (!Object.prototype.hasOwnProperty.call(after, key)) ops.push({ op: 'remove', path: `${path}/${escapeToken(key)}` });
+  }
+  for (const [key, value] of Object.entries(after)) {
+    const child = `${path}/${escapeToken(key)}`;
+    if (!Object.prototype.hasOwnProperty.call(before, key)) ops.push({ op: 'add', path: child, value: structuredClone(value) });
+    else ops.push(...diff(before[key], value, child));
+  }
+  return ops;
+}
+
+function diffArrays(before: unknown[], after: unknown[], path: string): Operation[] {
+  if (before.length === after.length) {
+    return before.flatMap((item, i) => diff(item, after[i], `${path}/${i}`));
+  }
+  const inserts = insertionsOnly(before, after);
+  if (inserts) return inserts.map((j) => ({ op: 'add', path: `${path}/${j}`, value: structuredClone(after[j]) }));
+  return [{ op: 'replace', path, value: structuredClone(after) }];
+}
+
+/** Indexes of `after` that were inserted, when `before` survives in `after` unchanged and in order. */
+function insertionsOnly(before: unknown[], after: unknown[]): number[] | undefined {
+  if (after.length < before.length) return undefined;
+  const inserted: number[] = [];
+  let i = 0;
+  for (let j = 0; j < after.length; j++) {
+    if (i < before.length && jsonEqual(before[i], after[j])) i++;
+    else inserted.push(j);
+  }
+  return i === before.length ? inserted : undefined;
+}

@@ -1,0 +1,43 @@
+import type { LabelSelector } from '../policy/types.js';
+
+/** Kubernetes LabelSelector semantics: every matchLabels entry and every expression must hold. */
+export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[key] !== value) return false;
+  }
+  for (const req of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+    const value = labels[req.key];
+    const values = req.values ?? [];
+    switch (req.operator) {
+      case 'In':
+        if (!has || !values.includes(value as string)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(value as string)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+export function anySelectorMatches(selectors: readonly LabelSelector[], labels: Readonly<Record<string, string>>): boolean {
+  return selectors.some((s) => selectorMatches(s, labels));
+}
+
+/** Namespace patterns are names or globs with `*` and `?`; an empty list selects every namespace. */
+export function namespaceSelected(patterns: readonly string[], namespace: string): boolean {
+  if (patterns.length === 0) return true;
+  return patterns.some((p) => globToRegExp(p).test(namespace));
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}

@@ -1,0 +1,10 @@
+/** What one planner did to the planned pod; mutate.ts turns these into warnings and the status annotation. */
+export interface StepOutcome {
+  /** Short feature name, e.g. "anti-affinity" or "trust-bundle". */
+  feature: string;
+  /** added: the pod changed; present: already there; skipped: could not apply safely. */
+  state: 'added' | 'present' | 'skipped';
+  /** Detail for the status annotation, e.g. "required" or "pkcs12". */
+  detail: string;
+  warnings: string[];
+}

@@ -1,0 +1,115 @@
+// Small field checkers that record every problem with its path instead of stopping at the first.
+
+export type Issues = string[];
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[mkMGTPE]|[num])?$/;
+
+export function isDnsLabel(s: string): boolean {
+  return s.length <= 63 && DNS_LABEL.test(s);
+}
+export function isDnsSubdomain(s: string): boolean {
+  return s.length <= 253 && DNS_SUBDOMAIN.test(s);
+}
+export function isSecretKey(s: string): boolean {
+  return s.length <= 253 && SECRET_KEY.test(s);
+}
+export function isQuantity(s: string): boolean {
+  return QUANTITY.test(s);
+}
+
+/** A qualified label key: optional DNS-subdomain prefix, `/`, and a name of at most 63 characters. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : '';
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (slash >= 0 && !isDnsSubdomain(prefix)) return 'prefix must be a DNS subdomain';
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    return 'name must be 1-63 alphanumerics, "-", "_" or ".", starting and ending alphanumeric';
+  }
+  return undefined;
+}
+
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.length > 63 || !LABEL_NAME.test(value)) {
+    return 'must be at most 63 alphanumerics, "-", "_" or ".", starting and ending alphanumeric';
+  }
+  return undefined;
+}
+
+/** Reports keys the schema does not know: a typo must not silently fall back to a default. */
+export function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: string, issues: Issues): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) issues.push(`${path}.${key}: unknown field`);
+  }
+}
+
+export function optString(obj: Record<string, unknown>, key: string, path: string, issues: Issues, fallback: string): string {
+  const v = obj[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string') {
+    issues.push(`${path}.${key}: must be a string`);
+    return fallback;
+  }
+  return v;
+}
+
+export function optBool(obj: Record<string, unknown>, key: string, path: string, issues: Issues, fallback: boolean): boolean {
+  const v = obj[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') {
+    issues.push(`${path}.${key}: must be true or false`);
+    return fallback;
+  }
+  return v;
+}
+
+export function optEnum<T extends string>(
+  obj: Record<string, unknown>,
+  key: string,
+  path: string,
+  issues: Issues,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const v = obj[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !allowed.includes(v as T)) {
+    issues.push(`${path}.${key}: must be one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+  return v as T;
+}
+
+export function optObject(obj: Record<string, unknown>, key: string, path: string, issues: Issues): Record<string, unknown> {
+  const v = obj[key];
+  if (v === undefined || v === null) return {};
+  if (!isRecord(v)) {
+    issues.push(`${path}.${key}: must be an object`);
+    return {};
+  }
+  return v;
+}
+
+export function optStringArray(obj: Record<string, unknown>, key: string, path: string, issues: Issues, fallback: readonly string[]): string[] {
+  const v = obj[key];
+  if (v === undefined) return [...fallback];
+  if (!Array.isArray(v)) {
+    issues.push(`${path}.${key}: must be a list of strings`);
+    return [...fallback];
+  }
+  const out: string[] = [];
+  v.forEach((item, i) => {
+    if (typeof item !== 'string') issues.push(`${path}.${key}[${i}]: must be a string`);
+    else out.push(item);
+  });
+  return out;
+}

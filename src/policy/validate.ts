@@ -1,0 +1,167 @@
+import { DEFAULT_POLICY_NAME, DEFAULT_SPEC, deepFreeze } from './defaults.js';
+import {
+  isDnsLabel,
+  isDnsSubdomain,
+  isQuantity,
+  isRecord,
+  isSecretKey,
+  labelKeyProblem,
+  optBool,
+  optEnum,
+  optObject,
+  optString,
+  optStringArray,
+  unknownKeys,
+  type Issues,
+} from './fields.js';
+import { parseSelectors } from './selectors.js';
+import {
+  API_VERSION,
+  POLICY_KIND,
+  type InitContainerSpec,
+  type PasswordSource,
+  type Policy,
+  type PolicySpec,
+  type ResourceRequirements,
+  type TrustBundleSpec,
+} from './types.js';
+
+export type ValidationResult = { ok: true; policy: Policy } | { ok: false; issues: string[] };
+
+const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/;
+
+/**
+ * Checks a NiFiTrustPolicy document and fills defaults. Every problem is reported with its field
+ * path; a policy with any problem is refused whole, so the last good one stays in force.
+ */
+export function validatePolicy(doc: unknown): ValidationResult {
+  const issues: Issues = [];
+  if (!isRecord(doc)) return { ok: false, issues: ['(document): must be an object'] };
+  unknownKeys(doc, ['apiVersion', 'kind', 'metadata', 'spec', 'status'], '', issues);
+  if (doc.apiVersion !== API_VERSION) issues.push(`apiVersion: must be ${API_VERSION}`);
+  if (doc.kind !== POLICY_KIND) issues.push(`kind: must be ${POLICY_KIND}`);
+  const metadata = optObject(doc, 'metadata', '', issues);
+  const name = optString(metadata, 'name', 'metadata', issues, DEFAULT_POLICY_NAME);
+  if (!isDnsSubdomain(name)) issues.push('metadata.name: must be a DNS subdomain (lowercase alphanumerics, "-" and ".")');
+  const spec = parseSpec(optObject(doc, 'spec', '', issues), 'spec', issues);
+  // Paths were built with a leading "." for top-level keys; drop it for readability.
+  const clean = issues.map((i) => (i.startsWith('.') ? i.slice(1) : i));
+  if (clean.length > 0) return { ok: false, issues: clean };
+  return { ok: true, policy: deepFreeze({ name, spec }) };
+}
+
+function parseSpec(s: Record<string, unknown>, path: string, issues: Issues): PolicySpec {
+  const d = DEFAULT_SPEC;
+  unknownKeys(s, ['namespaces', 'nifi', 'ca', 'placement', 'trustBundle', 'enforcement', 'allowOptOut'], path, issues);
+  const namespaces = optStringArray(s, 'namespaces', path, issues, d.namespaces);
+  namespaces.forEach((ns, i) => {
+    if (ns.length > 63 || !NAMESPACE_GLOB.test(ns)) {
+      issues.push(`${path}.namespaces[${i}]: must be a namespace name or a glob of one (with * and ?)`);
+    }
+  });
+  const nifi = optObject(s, 'nifi', path, issues);
+  unknownKeys(nifi, ['selectors'], `${path}.nifi`, issues);
+  const ca = optObject(s, 'ca', path, issues);
+  unknownKeys(ca, ['selectors'], `${path}.ca`, issues);
+  return {
+    namespaces,
+    nifi: { selectors: parseSelectors(nifi.selectors, `${path}.nifi.selectors`, issues, d.nifi.selectors) },
+    ca: { selectors: parseSelectors(ca.selectors, `${path}.ca.selectors`, issues, d.ca.selectors) },
+    placement: parsePlacement(optObject(s, 'placement', path, issues), `${path}.placement`, issues),
+    trustBundle: parseTrustBundle(optObject(s, 'trustBundle', path, issues), `${path}.trustBundle`, issues),
+    enforcement: optEnum(s, 'enforcement', path, issues, ['enforce', 'audit'], d.enforcement),
+    allowOptOut: optBool(s, 'allowOptOut', path, issues, d.allowOptOut),
+  };
+}
+
+function parsePlacement(p: Record<string, unknown>, path: string, issues: Issues): PolicySpec['placement'] {
+  const d = DEFAULT_SPEC.placement;
+  unknownKeys(p, ['mode', 'topologyKey', 'weight'], path, issues);
+  const topologyKey = optString(p, 'topologyKey', path, issues, d.topologyKey);
+  const keyProblem = labelKeyProblem(topologyKey);
+  if (keyProblem) issues.push(`${path}.topologyKey: must be a label key: ${keyProblem}`);
+  let weight = d.weight;
+  if (p.weight !== undefined) {
+    if (typeof p.weight !== 'number' || !Number.isInteger(p.weight) || p.weight < 1 || p.weight > 100) {
+      issues.push(`${path}.weight: must be an integer from 1 to 100`);
+    } else weight = p.weight;
+  }
+  return { mode: optEnum(p, 'mode', path, issues, ['required', 'preferred', 'off'], d.mode), topologyKey, weight };
+}
+
+function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues): TrustBundleSpec {
+  const d = DEFAULT_SPEC.trustBundle;
+  unknownKeys(t, ['enabled', 'secretName', 'key', 'format', 'mountPath', 'containers', 'password', 'initContainer'], path, issues);
+  const secretName = optString(t, 'secretName', path, issues, d.secretName);
+  if (!isDnsSubdomain(secretName)) issues.push(`${path}.secretName: must be a Secret name (DNS subdomain)`);
+  const key = optString(t, 'key', path, issues, d.key);
+  if (!isSecretKey(key)) issues.push(`${path}.key: must be a Secret data key (alphanumerics, "-", "_", ".")`);
+  const mountPath = optString(t, 'mountPath', path, issues, d.mountPath);
+  if (!mountPath.startsWith('/') || mountPath === '/' || mountPath.includes(':') || mountPath.split('/').includes('..')) {
+    issues.push(`${path}.mountPath: must be an absolute path other than "/", without ":" or ".."`);
+  }
+  const containers = optStringArray(t, 'containers', path, issues, d.containers);
+  containers.forEach((c, i) => {
+    if (!isDnsLabel(c)) issues.push(`${path}.containers[${i}]: must be a container name (DNS label)`);
+  });
+  return {
+    enabled: optBool(t, 'enabled', path, issues, d.enabled),
+    secretName,
+    key,
+    format: optEnum(t, 'format', path, issues, ['pkcs12', 'jks', 'pem'], d.format),
+    mountPath: mountPath.replace(/\/+$/, ''),
+    containers,
+    password: parsePassword(optObject(t, 'password', path, issues), `${path}.password`, issues),
+    initContainer: parseInitContainer(optObject(t, 'initContainer', path, issues), `${path}.initContainer`, issues),
+  };
+}
+
+function parsePassword(p: Record<string, unknown>, path: string, issues: Issues): PasswordSource {
+  const d = DEFAULT_SPEC.trustBundle.password;
+  unknownKeys(p, ['secretName', 'key', 'value'], path, issues);
+  const secretName = optString(p, 'secretName', path, issues, d.secretName);
+  if (secretName !== '' && !isDnsSubdomain(secretName)) issues.push(`${path}.secretName: must be a Secret name (DNS subdomain)`);
+  const key = optString(p, 'key', path, issues, d.key);
+  if (!isSecretKey(key)) issues.push(`${path}.key: must be a Secret data key (alphanumerics, "-", "_", ".")`);
+  const value = optString(p, 'value', path, issues, d.value);
+  if (secretName !== '' && p.value !== undefined) issues.push(`${path}.value: set either secretName or value, not both`);
+  if (secretName === '' && value.length < 6) issues.push(`${path}.value: must be at least 6 characters (keytool's minimum)`);
+  return { secretName, key, value: secretName === '' ? value : '' };
+}
+
+function parseInitContainer(c: Record<string, unknown>, path: string, issues: Issues): InitContainerSpec {
+  const d = DEFAULT_SPEC.trustBundle.initContainer;
+  unknownKeys(c, ['image', 'imagePullPolicy', 'resources'], path, issues);
+  const image = optString(c, 'image', path, issues, d.image);
+  if (image.trim() === '' || /\s/.test(image)) issues.push(`${path}.image: must be a non-empty image reference`);
+  return {
+    image,
+    imagePullPolicy: optEnum(c, 'imagePullPolicy', path, issues, ['Always', 'IfNotPresent', 'Never'], d.imagePullPolicy),
+    resources: c.resources === undefined ? structuredClone(d.resources) : parseResources(c.resources, `${path}.resources`, issues),
+  };
+}
+
+function parseResources(v: unknown, path: string, issues: Issues): ResourceRequirements {
+  if (!isRecord(v)) {
+    issues.push(`${path}: must be an object with requests and/or limits`);
+    return {};
+  }
+  unknownKeys(v, ['requests', 'limits'], path, issues);
+  const out: ResourceRequirements = {};
+  for (const part of ['requests', 'limits'] as const) {
+    const m = v[part];
+    if (m === undefined) continue;
+    if (!isRecord(m)) {
+      issues.push(`${path}.${part}: must be a map of resource names to quantities`);
+      continue;
+    }
+    const q: Record<string, string> = {};
+    for (const [name, amount] of Object.entries(m)) {
+      const s = typeof amount === 'number' ? String(amount) : amount;
+      if (typeof s !== 'string' || !isQuantity(s)) issues.push(`${path}.${part}.${name}: must be a quantity such as 100m or 64Mi`);
+      else q[name] = s;
+    }
+    out[part] = q;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import type { Operation } from 'fast-json-patch';
+import { mutatePod } from '../mutation/mutate.js';
+import { isJson, type Json } from '../mutation/pod.js';
+import type { Policy } from '../policy/types.js';
+import { findTemplate, podFromTemplate, pointerPrefix, withPod } from './templates.js';
+
+export interface PreviewItem {
+  /** "Kind/name" for messages. */
+  ref: string;
+  /** The object as the cluster would store it (unchanged when nothing applies). */
+  result: Json;
+  /** A JSON Patch against the object itself (template paths prefixed). */
+  patch: Operation[];
+  warnings: string[];
+  role: string;
+  reason: string;
+}
+
+/** Expands Lists so each object is previewed on its own, as kubectl apply would send them. */
+export function flatten(objects: readonly Json[]): Json[] {
+  return objects.flatMap((o) => (o.kind === 'List' || (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)))
+    ? flatten((o.items as unknown[]).filter(isJson))
+    : [o]);
+}
+
+/** Mutates each Pod or workload template exactly as the webhook would; other objects pass through. */
+export function previewObject(obj: Json, defaultNamespace: string, policy: Policy): PreviewItem {
+  const meta = isJson(obj.metadata) ? obj.metadata : {};
+  const name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? `${meta.generateName}*` : '(unnamed)';
+  const ref = `${String(obj.kind ?? 'Object')}/${name}`;
+  const template = findTemplate(obj);
+  if (!template) return { ref, result: obj, patch: [], warnings: [], role: 'none', reason: 'not a pod or pod template' };
+  const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
+  const r = mutatePod(podFromTemplate(template), namespace, policy);
+  const prefix = pointerPrefix(template);
+  return {
+    ref,
+    result: r.patch.length > 0 ? withPod(template, r.pod) : obj,
+    patch: r.patch.map((op) => ({ ...op, path: prefix + op.path })),
+    warnings: r.warnings,
+    role: r.role,
+    reason: r.reason,
+  };
+}

@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { findByName, type Json } from '../../src/mutation/pod.js';
+import { planTrustBundle, trustBundleItems } from '../../src/mutation/trust-bundle.js';
+import { policyWith } from '../support/policy.js';
+
+const tb = policyWith({}).spec.trustBundle;
+const nifi = (extra: Json = {}): Json => ({ name: 'nifi', image: 'apache/nifi:1.28.1', ...extra });
+const podOf = (spec: Json): Json => ({ metadata: { name: 'p' }, spec });
+const spec = (pod: Json) => pod.spec as Json;
+
+describe('trust-bundle planner', () => {
+  it('injects volumes, a first init container, a read-only mount and the env triple', () => {
+    const pod = podOf({ initContainers: [{ name: 'tls-client', image: 'toolkit' }], containers: [nifi()] });
+    const out = planTrustBundle(pod, tb);
+    expect(out.state).to.equal('added');
+    const s = spec(pod);
+    expect((s.initContainers as Json[]).map((c) => c.name)).to.deep.equal(['nifi-ca-guard-truststore', 'tls-client']);
+    expect((s.volumes as Json[]).map((v) => v.name)).to.deep.equal(['nifi-ca-guard-bundle', 'nifi-ca-guard-truststore']);
+    const c = (s.containers as Json[])[0]!;
+    expect(c.volumeMounts).to.deep.equal([{ name: 'nifi-ca-guard-truststore', mountPath: '/opt/nifi/trust', readOnly: true }]);
+    expect(c.env).to.deep.equal([
+      { name: 'TRUSTSTORE_PATH', value: '/opt/nifi/trust/truststore.p12' },
+      { name: 'TRUSTSTORE_TYPE', value: 'PKCS12' },
+      { name: 'TRUSTSTORE_PASSWORD', value: 'changeit' },
+    ]);
+  });
+
+  it('runs an init container that passes Pod Security "restricted"', () => {
+    const init = trustBundleItems(tb).initContainer;
+    expect(init.securityContext).to.deep.equal({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(init.args).to.deep.equal([
+      'truststore', '--bundle', '/var/run/nifi-ca-guard/bundle/ca.crt',
+      '--out', '/var/run/nifi-ca-guard/truststore/truststore.p12', '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD',
+    ]);
+  });
+
+  const formats = [
+    { format: 'pkcs12', file: 'truststore.p12', type: 'PKCS12', passwordFlag: true },
+    { format: 'jks', file: 'truststore.jks', type: 'JKS', passwordFlag: true },
+    { format: 'pem', file: 'truststore.pem', type: 'PEM', passwordFlag: false },
+  ];
+  for (const f of formats) {
+    it(`writes a ${f.format} truststore and points NiFi at it`, () => {
+      const items = trustBundleItems(policyWith({ trustBundle: { format: f.format } }).spec.trustBundle);
+      expect(items.env.slice(0, 2)).to.deep.equal([
+        { name: 'TRUSTSTORE_PATH', value: `/opt/nifi/trust/${f.file}` },
+        { name: 'TRUSTSTORE_TYPE', value: f.type },
+      ]);
+      expect((items.initContainer.args as string[]).includes('--password-env')).to.equal(f.passwordFlag);
+      expect(items.initContainer.env !== undefined).to.equal(f.passwordFlag);
+    });
+  }
+
+  it('takes the password from a Secret when the policy names one', () => {
+    const items = trustBundleItems(policyWith({ trustBundle: { password: { secretName: 'ts-pass', key: 'pw' } } }).spec.trustBundle);
+    expect(items.env[2]).to.deep.equal({ name: 'TRUSTSTORE_PASSWORD', valueFrom: { secretKeyRef: { name: 'ts-pass', key: 'pw' } } });
+  });
+
+  const collisions: Array<{ name: string; spec: Json; warning: RegExp }> = [
+    { name: 'foreign bundle volume', spec: { containers: [nifi()], volumes: [{ name: 'nifi-ca-guard-bundle', emptyDir: {} }] }, warning: /volume nifi-ca-guard-bundle already exists/ },
+    { name: 'foreign init container', spec: { containers: [nifi()], initContainers: [{ name: 'nifi-ca-guard-truststore', image: 'busybox' }] }, warning: /init container nifi-ca-guard-truststore already exists/ },
+    {
+      name: 'mount path taken',
+      spec: { containers: [nifi({ volumeMounts: [{ name: 'certs', mountPath: '/opt/nifi/trust/' }] })], volumes: [{ name: 'certs', emptyDir: {} }] },
+      warning: /container nifi already mounts \/opt\/nifi\/trust/,
+    },
+    { name: 'malformed containers', spec: { containers: 'nifi' }, warning: /spec.containers is malformed/ },
+  ];
+  for (const c of collisions) {
+    it(`skips the whole step on ${c.name}, changing nothing`, () => {
+      const pod = podOf(structuredClone(c.spec));
+      const out = planTrustBundle(pod, tb);
+      expect(out.state).to.equal('skipped');
+      expect(out.warnings.join('\n')).to.match(c.warning);
+      expect(pod).to.deep.equal(podOf(c.spec));
+    });
+  }
+
+  it('leaves env alone, with a warning, when the container sets any TRUSTSTORE_ variable', () => {
+    const pod = podOf({ containers: [nifi({ env: [{ name: 'TRUSTSTORE_TYPE', value: 'JKS' }] })] });
+    const out = planTrustBundle(pod, tb);
+    expect(out.state).to.equal('added');
+    expect(out.warnings).to.include('container nifi sets TRUSTSTORE_TYPE; its truststore env left as is');
+    expect(((spec(pod).containers as Json[])[0]!).env).to.deep.equal([{ name: 'TRUSTSTORE_TYPE', value: 'JKS' }]);
+  });
+
+  it('mounts only into the named containers and warns about missing names', () => {
+    const pod = podOf({ containers: [nifi(), { name: 'sidecar', image: 'x' }] });
+    const out = planTrustBundle(pod, policyWith({ trustBundle: { containers: ['nifi', 'ghost'] } }).spec.trustBundle);
+    expect(out.warnings).to.include('no container named ghost to mount the truststore into');
+    const containers = spec(pod).containers as Json[];
+    expect(findByName(containers, 'sidecar')).to.deep.equal({ name: 'sidecar', image: 'x' });
+    expect(findByName(containers, 'nifi')!.volumeMounts).to.have.length(1);
+  });
+
+  it('recognises its own items after API-server defaulting (reinvocation)', () => {
+    const pod = podOf({ containers: [nifi()] });
+    planTrustBundle(pod, tb);
+    const s = spec(pod);
+    // What the API server adds when it decodes the patched pod.
+    Object.assign((s.initContainers as Json[])[0]!, { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: { limits: { cpu: '200m', memory: '128Mi' }, requests: { cpu: '10m', memory: '32Mi' } } });
+    ((s.volumes as Json[])[0]!.secret as Json).defaultMode = 420;
+    const before = structuredClone(pod);
+    const again = planTrustBundle(pod, tb);
+    expect(again.state).to.equal('present');
+    expect(again.warnings).to.deep.equal([]);
+    expect(pod).to.deep.equal(before);
+  });
+});
