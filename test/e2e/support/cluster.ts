@@ -97,8 +97,9 @@ export async function deleteNamespace(name: string): Promise<void> {
 }
 
 /**
- * Kubelet-less nodes: a Node object, then its /status with capacity, allocatable and Ready (no
- * kubelet ever reports it; the node lifecycle controller is off, so nothing marks them NotReady).
+ * Kubelet-less nodes: a Node object, then its /status with capacity, allocatable and Ready, then the
+ * not-ready taint lifted (no kubelet ever reports; the node lifecycle controller is off, so nothing
+ * marks them NotReady or evicts their pods).
  */
 export async function createNodes(names: readonly string[]): Promise<void> {
   for (const name of names) {
@@ -131,9 +132,12 @@ async function setNodeReady(name: string): Promise<void> {
     },
   };
   await patchStatus('nodes', name, status);
-  await eventually(`node ${name} allocatable`, async () => {
-    const n = await getJson<{ status?: { allocatable?: Record<string, string> } }>(['node', name]);
-    return n.status?.allocatable?.pods ? true : undefined;
+  // The TaintNodesByCondition admission plugin created the node with node.kubernetes.io/not-ready:NoSchedule;
+  // the node lifecycle controller (off here) would lift it once Ready. Lift it the same way.
+  await kubectlOk(['taint', 'node', name, 'node.kubernetes.io/not-ready-']);
+  await eventually(`node ${name} allocatable and untainted`, async () => {
+    const n = await getJson<{ spec?: { taints?: unknown[] }; status?: { allocatable?: Record<string, string> } }>(['node', name]);
+    return n.status?.allocatable?.pods && (n.spec?.taints ?? []).length === 0 ? true : undefined;
   });
 }
 

@@ -4,6 +4,7 @@ import type { LabelSelector, Pod, PodAffinityTerm } from './cluster.js';
 
 export const ROLE_ANNOTATION = 'nifi-ca-guard.io/role';
 export const POLICY_ANNOTATION = 'nifi-ca-guard.io/policy';
+export const STATUS_ANNOTATION = 'nifi-ca-guard.io/status';
 export const INIT_CONTAINER = 'nifi-ca-guard-truststore';
 export const BUNDLE_VOLUME = 'nifi-ca-guard-bundle';
 export const TRUSTSTORE_VOLUME = 'nifi-ca-guard-truststore';

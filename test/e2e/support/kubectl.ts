@@ -20,13 +20,13 @@ export function kubectl(args: readonly string[], opts: KubectlOptions = {}): Pro
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(env.kubectl, [`--kubeconfig=${env.kubeconfig}`, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -36,7 +36,10 @@ export function kubectl(args: readonly string[], opts: KubectlOptions = {}): Pro
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - started });
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // kubectl may exit before reading all of stdin
+      child.stdin.end(opts.input);
+    }
   });
 }
 

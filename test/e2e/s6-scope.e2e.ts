@@ -1,8 +1,9 @@
 // Scenario 6: pods in kube-system and in the webhook's own namespace are never sent to it.
 import { expect } from 'chai';
-import { createNamespace, deleteNamespace, fixture, pod } from './support/cluster.js';
+import { parse } from 'yaml';
+import { createNamespace, deleteNamespace, pod, readFixture } from './support/cluster.js';
 import { expectNifiMutated, expectUnmutated } from './support/expect-mutation.js';
-import { kubectl, kubectlOk } from './support/kubectl.js';
+import { kubectl } from './support/kubectl.js';
 import { WEBHOOK_NAMESPACE } from './support/manifests.js';
 import { ensureWebhook, stopWebhook, webhook } from './support/suite.js';
 
@@ -14,8 +15,7 @@ function seenBy(ns: string): number {
 }
 
 async function createNifiPod(ns: string, name: string): Promise<{ code: number; stderr: string }> {
-  const doc = (await kubectlOk(['create', '--dry-run=client', '-o', 'json', '-f', fixture('nifi-pod.yaml')]));
-  const p = JSON.parse(doc) as { metadata: { name: string } };
+  const p = parse(readFixture('nifi-pod.yaml')) as { metadata: { name: string } };
   p.metadata.name = name;
   return kubectl(['-n', ns, 'create', '-f', '-'], { input: JSON.stringify(p) });
 }

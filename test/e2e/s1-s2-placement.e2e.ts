@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import {
   createNamespace, createNodes, deleteAllE2eNodes, deleteNamespace, fixture, loseNode, waitEvent,
 } from './support/cluster.js';
-import { antiAffinityAgainst, expectCaMutated, expectNifiMutated } from './support/expect-mutation.js';
+import { antiAffinityAgainst, expectCaMutated, expectNifiMutated, STATUS_ANNOTATION } from './support/expect-mutation.js';
 import { kubectlOk } from './support/kubectl.js';
 import { describeSnapshot, expectApart, nodeOf, snapshot, waitApart, type Snapshot } from './support/placement.js';
 import { ensureWebhook } from './support/suite.js';
@@ -44,6 +44,18 @@ describe('e2e: NiFi and nifi-ca placement on a real scheduler', function () {
     const free = NODES.filter((n) => !nifiNodes.has(n));
     expect(free, 'exactly one node without a NiFi pod').to.have.length(1);
     expect(nodeOf(initial.ca[0]), 'nifi-ca node').to.equal(free[0]);
+  });
+
+  it('scenario 1: the stored status annotation tells what was injected, after the API server re-invokes the webhook', async () => {
+    // On a real API server the ServiceAccount admission plugin adds its token mount to every container,
+    // the injected init container included, so with reinvocationPolicy IfNeeded the webhook is called a
+    // second time on its own output. That second call must not rewrite the pod's status to "skipped".
+    const s = await snapshot(NS);
+    for (const p of [...s.nifi, ...s.ca]) {
+      const status = p.metadata.annotations?.[STATUS_ANNOTATION] ?? '';
+      expect(status, `${p.metadata.name}: ${STATUS_ANNOTATION}`).to.not.equal('');
+      expect(status, `${p.metadata.name}: ${STATUS_ANNOTATION}`).to.not.match(/=skipped/);
+    }
   });
 
   it('scenario 2: losing the nifi-ca node, then a NiFi node, never puts nifi-ca beside NiFi', async () => {
