@@ -4,6 +4,8 @@ SHELL := /bin/bash
 NODE := node
 CLI := $(NODE) dist/src/main.js
 PORT ?= 8443
+# make run POLICY=my-policy.yaml serves a policy file (watched: edits apply live).
+POLICY ?=
 
 .PHONY: install build certs run test unit e2e bench clean image
 
@@ -18,10 +20,13 @@ build: install
 certs: build
 	$(CLI) certs --out certs
 
-run: certs
+certs/tls.crt:
+	$(MAKE) certs
+
+run: build certs/tls.crt
 	@echo "Try it from another shell:"
-	@echo "  curl -sk -H 'Content-Type: application/json' --data @examples/admission-review.json https://127.0.0.1:$(PORT)/mutate"
-	$(CLI) serve --port $(PORT) --tls-cert certs/tls.crt --tls-key certs/tls.key
+	@echo "  curl -s --cacert certs/ca.crt -H 'Content-Type: application/json' --data @examples/admission-review.json https://127.0.0.1:$(PORT)/mutate"
+	$(CLI) serve --host 127.0.0.1 --port $(PORT) --tls-cert certs/tls.crt --tls-key certs/tls.key $(if $(POLICY),--policy $(POLICY))
 
 unit: build
 	npx mocha
@@ -34,7 +39,7 @@ e2e: build
 	bash hack/e2e/run.sh
 
 bench: build
-	$(NODE) dist/test/bench/mutate.bench.js
+	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
 
 image:
 	docker build -t nifi-ca-guard:0.1.0 .

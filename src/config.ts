@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   readonly logLevel: LevelWithSilent;
   readonly shutdownGraceMs: number;
   readonly reloadIntervalMs: number;
+  /** Watch NiFiTrustPolicy objects in the cluster (kubeconfig or in-cluster service account). */
+  readonly watchPolicies: boolean;
 }
 
 export const DEFAULTS: RuntimeConfig = Object.freeze({
@@ -23,6 +25,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   logLevel: 'info',
   shutdownGraceMs: 10_000,
   reloadIntervalMs: 5_000,
+  watchPolicies: false,
 });
 
 /** Raw flag values as commander hands them over (strings; absent when not given). */
@@ -35,6 +38,8 @@ export interface ConfigFlags {
   logLevel?: string;
   shutdownGraceMs?: string;
   reloadIntervalMs?: string;
+  /** commander hands a boolean flag over as true; the variable as text. */
+  watchPolicies?: string | boolean;
 }
 
 /** Each setting's environment variable; a flag wins over its variable, which wins over the default. */
@@ -47,6 +52,7 @@ export const ENV = Object.freeze({
   logLevel: 'NIFI_CA_GUARD_LOG_LEVEL',
   shutdownGraceMs: 'NIFI_CA_GUARD_SHUTDOWN_GRACE_MS',
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
+  watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
 } satisfies Record<keyof ConfigFlags, string>);
 
 /** Resolves flags and env; throws one Error listing every invalid setting. */
@@ -54,7 +60,7 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
   const errors: string[] = [];
   const pick = (key: keyof ConfigFlags): { value: string; source: string } | undefined => {
     const flag = flags[key];
-    if (flag !== undefined) return { value: flag, source: `--${kebab(key)}` };
+    if (flag !== undefined) return { value: String(flag), source: `--${kebab(key)}` };
     const fromEnv = env[ENV[key]];
     if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: ENV[key] };
     return undefined;
@@ -84,6 +90,14 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     return DEFAULTS.logLevel;
   };
 
+  const bool = (key: keyof ConfigFlags, fallback: boolean): boolean => {
+    const got = pick(key);
+    if (!got) return fallback;
+    if (got.value === 'true' || got.value === 'false') return got.value === 'true';
+    errors.push(`${got.source}: must be true or false, got "${got.value}"`);
+    return fallback;
+  };
+
   const config: RuntimeConfig = Object.freeze({
     host: text('host', DEFAULTS.host),
     port: int('port', DEFAULTS.port, 0, 65535),
@@ -93,6 +107,7 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     logLevel: level(),
     shutdownGraceMs: int('shutdownGraceMs', DEFAULTS.shutdownGraceMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
+    watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
   });
   if (errors.length > 0) throw new Error(errors.join('; '));
   return config;

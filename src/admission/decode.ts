@@ -54,6 +54,7 @@ export function decodeReview(body: unknown): DecodedReview {
       uid,
       kind: gvk(req.kind, 'request.kind'),
       operation: operation as Operation,
+      subResource: str(req, 'subResource', 'request', false),
       namespace: str(req, 'namespace', 'request', false),
       name: str(req, 'name', 'request', false),
       dryRun: req.dryRun === true,

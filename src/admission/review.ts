@@ -1,5 +1,5 @@
-import { mutatePod } from '../mutation/mutate.js';
-import type { Policy } from '../policy/types.js';
+import { mutateUnder } from '../mutation/resolve.js';
+import type { PolicySet } from '../policy/policy-set.js';
 import type { Role } from '../mutation/result.js';
 import { decodeReview } from './decode.js';
 import { allow, patched } from './response.js';
@@ -27,7 +27,7 @@ export interface ReviewOutcome {
  * One AdmissionReview in, one out. Throws BadReviewError for a body that is not a review;
  * any other throw is a bug the HTTP edge turns into a 500 (the API server's failurePolicy decides).
  */
-export function admit(body: unknown, policy: Policy): ReviewOutcome {
+export function admit(body: unknown, policies: PolicySet): ReviewOutcome {
   const { apiVersion, request } = decodeReview(body);
   const base = {
     uid: request.uid,
@@ -37,8 +37,12 @@ export function admit(body: unknown, policy: Policy): ReviewOutcome {
     dryRun: request.dryRun,
   };
   const isPod = request.kind.group === '' && request.kind.kind === 'Pod';
-  if (!isPod || request.operation !== 'CREATE' || !request.object) {
-    const reason = !isPod ? `kind ${request.kind.kind} is not handled` : `operation ${request.operation} is not handled`;
+  if (!isPod || request.subResource !== '' || request.operation !== 'CREATE' || !request.object) {
+    const reason = !isPod
+      ? `kind ${request.kind.kind} is not handled`
+      : request.subResource !== ''
+        ? `subresource ${request.subResource} is not handled`
+        : `operation ${request.operation} is not handled`;
     return {
       review: allow(apiVersion, request.uid),
       summary: { ...base, role: 'ignored', reason, patchOps: 0, warnings: 0 },
@@ -46,7 +50,7 @@ export function admit(body: unknown, policy: Policy): ReviewOutcome {
   }
   // The namespace of a pod being created may be absent from the object; the request carries it.
   const namespace = request.namespace || String((request.object.metadata as { namespace?: unknown })?.namespace ?? 'default');
-  const result = mutatePod(request.object, namespace, policy);
+  const result = mutateUnder(request.object, namespace, policies);
   return {
     review: patched(apiVersion, request.uid, result.patch, {
       warnings: result.warnings,

@@ -15,6 +15,8 @@ export interface AdmissionRequest {
   uid: string;
   kind: GroupVersionKind;
   operation: Operation;
+  /** Set for subresource requests (pods/binding, pods/ephemeralcontainers): never mutated. */
+  subResource: string;
   namespace: string;
   name: string;
   dryRun: boolean;

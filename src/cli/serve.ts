@@ -4,6 +4,9 @@ import { DEFAULTS, ENV, resolveConfig, type ConfigFlags, type RuntimeConfig } fr
 import { createLogger, type Logger } from '../log.js';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
+import { PolicyStore } from '../policy/store.js';
+import { watchPolicyFile } from '../policy/file-watch.js';
+import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
 import { Readiness } from '../http/readiness.js';
@@ -24,9 +27,10 @@ export const registerServe: Register = (program: Command) => {
     .option('--tls-cert <file>', `PEM serving certificate, reloaded on change (${ENV.tlsCert}; default ${d.tlsCert})`)
     .option('--tls-key <file>', `PEM private key (${ENV.tlsKey}; default ${d.tlsKey})`)
     .option('--policy <file>', `NiFiTrustPolicy file (${ENV.policy}; default: the built-in policy)`)
+    .option('--watch-policies', `also use the cluster's NiFiTrustPolicy objects (${ENV.watchPolicies}=true; default off)`)
     .option('--log-level <level>', `${ENV.logLevel}; default ${d.logLevel}`)
     .option('--shutdown-grace-ms <ms>', `time for in-flight requests after SIGTERM (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
-    .option('--reload-interval-ms <ms>', `how often the TLS files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
+    .option('--reload-interval-ms <ms>', `how often the TLS and policy files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
     .action(async (flags: ConfigFlags) => {
       let config: RuntimeConfig;
       try {
@@ -50,7 +54,7 @@ export interface Webhook {
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
-  const policy = loadPolicy(config.policyFile);
+  const store = new PolicyStore(loadPolicy(config.policyFile));
   let pair;
   try {
     pair = readPair(config.tlsCert, config.tlsKey);
@@ -60,9 +64,10 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   const readiness = new Readiness();
   readiness.policyLoaded();
   readiness.certificateLoaded();
+  const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createApp({ getPolicy: () => policy, logger, metrics: createMetrics(registry), readiness });
+  const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics: createMetrics(registry), readiness });
 
   let running: RunningServer;
   try {
@@ -86,17 +91,33 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     logger,
     intervalMs: config.reloadIntervalMs,
   });
+  const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs) : undefined;
   logger.info(
-    { url: running.url, port: running.port, policy: policy.name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
+    { url: running.url, port: running.port, policy: store.current().name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
     'listening',
   );
   return {
     url: running.url,
     close: async () => {
       reloader.stop();
+      policyWatch?.stop();
+      await cluster?.stop();
       await running.close();
     },
   };
+}
+
+const CLUSTER_POLICIES = 'cluster policies';
+
+/** Readiness waits for the first list, so no review is answered with a partial policy set. */
+async function startClusterWatch(store: PolicyStore, readiness: Readiness, logger: Logger): Promise<ClusterPolicyWatch> {
+  readiness.waitFor(CLUSTER_POLICIES);
+  // Loaded only here: the Kubernetes client is heavy, and preview or the init container never need it.
+  const { watchClusterPolicies } = await import('../policy/cluster-source.js');
+  return watchClusterPolicies(store, logger, () => {
+    readiness.done(CLUSTER_POLICIES);
+    logger.info({ policies: store.snapshot().cluster.map((p) => p.name) }, 'cluster policies synced');
+  });
 }
 
 function loadPolicy(file: string | undefined): Policy {

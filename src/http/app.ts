@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { admit } from '../admission/review.js';
 import { BadReviewError } from '../admission/errors.js';
-import type { Policy } from '../policy/types.js';
+import type { PolicySet } from '../policy/policy-set.js';
 import { logAdmission, type Logger } from '../log.js';
 import type { Outcome, WebhookMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -11,7 +11,8 @@ import { HttpError, classifyBodyError, sendError } from './errors.js';
 export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
 
 export interface AppDeps {
-  getPolicy: () => Policy;
+  /** The policies in force, read once per review. */
+  getPolicies: () => PolicySet;
   logger: Logger;
   metrics: WebhookMetrics;
   readiness: Readiness;
@@ -56,7 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
     requireJson,
     express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true, verify: rejectEmpty }),
     (req: Request, res: Response<unknown, MutateLocals>) => {
-      const outcome = admit(req.body, deps.getPolicy());
+      const outcome = admit(req.body, deps.getPolicies());
       const result: Outcome = outcome.review.response.patch ? 'patched' : 'allowed';
       const seconds = observe(res, result);
       metrics.admissions.inc({ role: outcome.summary.role, outcome: result });

@@ -3,6 +3,16 @@ export class Readiness {
   #policy = false;
   #certificate = false;
   #shuttingDown = false;
+  readonly #pending = new Set<string>();
+
+  /** Something that must finish before the first review, e.g. the first list of cluster policies. */
+  waitFor(what: string): void {
+    this.#pending.add(what);
+  }
+
+  done(what: string): void {
+    this.#pending.delete(what);
+  }
 
   policyLoaded(): void {
     this.#policy = true;
@@ -25,6 +35,7 @@ export class Readiness {
     const out: string[] = [];
     if (!this.#policy) out.push('policy not loaded');
     if (!this.#certificate) out.push('certificate not loaded');
+    for (const what of this.#pending) out.push(`${what} not synced`);
     if (this.#shuttingDown) out.push('shutting down');
     return out;
   }

@@ -24,7 +24,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
     auditAnnotations: audit,
   });
   if (c.ambiguous) {
-    return unchanged([`pod matches both NiFi and nifi-ca selectors; not mutated`], { role: 'ambiguous', decision: 'skipped' });
+    return unchanged([`pod matches both NiFi and nifi-ca selectors; no anti-affinity or trust bundle added`], { role: 'ambiguous', decision: 'skipped' });
   }
   if (c.role === 'none') return unchanged([]);
 

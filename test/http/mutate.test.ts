@@ -88,6 +88,7 @@ describe('POST /mutate over HTTPS', () => {
     { name: 'CONNECT', edit: (r) => (r.operation = 'CONNECT') },
     { name: 'CREATE of a ConfigMap', edit: (r) => (r.kind = { group: '', version: 'v1', kind: 'ConfigMap' }) },
     { name: 'CREATE of an apps/v1 Deployment', edit: (r) => (r.kind = { group: 'apps', version: 'v1', kind: 'Deployment' }) },
+    { name: 'CREATE of the pods/ephemeralcontainers subresource', edit: (r) => (r.subResource = 'ephemeralcontainers') },
   ];
   for (const c of untouched) {
     it(`allows ${c.name} without a patch`, async () => {

@@ -9,6 +9,7 @@ import { listen, type RunningServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { builtinPolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
+import { singlePolicy } from '../../src/policy/policy-set.js';
 import { LogCapture } from './logs.js';
 import { sharedPki } from './pki.js';
 
@@ -34,7 +35,7 @@ export async function startTestServer(
   readiness.certificateLoaded();
   const policy = builtinPolicy();
   const app = createApp({
-    getPolicy: options.getPolicy ?? (() => policy),
+    getPolicies: () => singlePolicy(options.getPolicy ? options.getPolicy() : policy),
     logger: createLogger('info', logs),
     metrics: createMetrics(registry),
     readiness,

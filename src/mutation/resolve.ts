@@ -1,0 +1,30 @@
+import { resolvePolicy, type PolicySet } from '../policy/policy-set.js';
+import { classify } from './classify.js';
+import { mutatePod } from './mutate.js';
+import { podLabels, type Json } from './pod.js';
+import type { MutationResult } from './result.js';
+import { warning } from './warnings.js';
+
+/**
+ * mutatePod under the policy that governs the pod's namespace. When several cluster policies claim
+ * the namespace, nothing is changed: guessing between two cluster configurations could inject the
+ * wrong trust bundle. The warning appears only for pods one of them would have mutated.
+ */
+export function mutateUnder(pod: Json, namespace: string, set: PolicySet): MutationResult {
+  const r = resolvePolicy(set, namespace);
+  if (r.kind === 'policy') return mutatePod(pod, namespace, r.policy);
+  const names = r.policies.map((p) => p.name).join(', ');
+  const labels = podLabels(pod);
+  const concerned = r.policies.some((p) => {
+    const c = classify(labels, namespace, p);
+    return c.role !== 'none' || c.ambiguous;
+  });
+  return {
+    role: 'none',
+    reason: `namespace ${namespace} is claimed by policies ${names}`,
+    patch: [],
+    pod,
+    warnings: concerned ? [warning(`namespace ${namespace} is claimed by policies ${names}; not mutated`)] : [],
+    auditAnnotations: concerned ? { decision: 'conflict', policies: names } : {},
+  };
+}

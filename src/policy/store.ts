@@ -1,0 +1,51 @@
+import type { PolicySet } from './policy-set.js';
+import type { Policy } from './types.js';
+
+/**
+ * Holds the policies in force: the fallback (file or built-in) and the cluster's NiFiTrustPolicy
+ * objects by name. A candidate replaces a policy only once fully validated, so a bad edit never
+ * leaves the webhook without one: the last good version keeps serving.
+ */
+export class PolicyStore {
+  private fallback: Policy;
+  private readonly cluster = new Map<string, Policy>();
+  private snap: PolicySet;
+
+  constructor(initial: Policy) {
+    this.fallback = initial;
+    this.snap = this.build();
+  }
+
+  /** The fallback policy (file or built-in). */
+  current(): Policy {
+    return this.fallback;
+  }
+
+  /** Every policy in force, as one immutable snapshot for a review. */
+  snapshot(): PolicySet {
+    return this.snap;
+  }
+
+  set(policy: Policy): void {
+    this.fallback = policy;
+    this.snap = this.build();
+  }
+
+  setCluster(policy: Policy): void {
+    this.cluster.set(policy.name, policy);
+    this.snap = this.build();
+  }
+
+  deleteCluster(name: string): void {
+    if (this.cluster.delete(name)) this.snap = this.build();
+  }
+
+  clusterPolicy(name: string): Policy | undefined {
+    return this.cluster.get(name);
+  }
+
+  private build(): PolicySet {
+    const cluster = [...this.cluster.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return Object.freeze({ fallback: this.fallback, cluster: Object.freeze(cluster) });
+  }
+}

@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../src/log.js';
+import { watchPolicyFile } from '../../src/policy/file-watch.js';
+import { loadPolicyFile } from '../../src/policy/load.js';
+import { PolicyStore } from '../../src/policy/store.js';
+import { LogCapture } from '../support/logs.js';
+
+const doc = (name: string, mode: string) =>
+  `apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: ${name}}\nspec:\n  placement: {mode: ${mode}}\n`;
+
+describe('policy file reload', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('puts a valid edit in force and keeps the last good policy on an invalid one', () => {
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, doc('first', 'required'));
+    const store = new PolicyStore(loadPolicyFile(file));
+    const logs = new LogCapture();
+    const watch = watchPolicyFile(file, store, createLogger('info', logs), 60_000);
+    try {
+      expect(watch.check()).to.equal(false);
+
+      // Written beside and renamed over, as a ConfigMap update or an editor does.
+      writeFileSync(join(dir, 'next'), doc('second', 'preferred'));
+      renameSync(join(dir, 'next'), file);
+      expect(watch.check()).to.equal(true);
+      expect(store.current().name).to.equal('second');
+      expect(store.current().spec.placement.mode).to.equal('preferred');
+
+      writeFileSync(file, doc('third', 'sometimes').replace('kind: NiFiTrustPolicy', 'kind: Nope'));
+      expect(watch.check()).to.equal(false);
+      expect(store.current().name).to.equal('second');
+      const rejected = logs.records().find((r) => r.msg === 'policy rejected; keeping the last good policy');
+      expect(rejected?.issues).to.deep.equal(['kind: must be NiFiTrustPolicy', 'spec.placement.mode: must be one of required, preferred, off']);
+
+      rmSync(file);
+      expect(watch.check(), 'a vanished file keeps the policy').to.equal(false);
+      expect(store.current().name).to.equal('second');
+    } finally {
+      watch.stop();
+    }
+  });
+});
