@@ -42,7 +42,7 @@ describe('e2e: manifests', function () {
     const base = await render(BASE);
     const overlay = await render(OVERLAY);
     expect(base.map((d) => d.kind)).to.include.members(
-      ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'MutatingWebhookConfiguration']);
+      ['CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'MutatingWebhookConfiguration']);
     const baseKeys = new Set(base.map(key));
     const extra = overlay.filter((d) => !baseKeys.has(key(d)));
     expect(extra.map(key).sort(), 'objects only the overlay has').to.deep.equal(['Namespace//kube-node-lease', 'Namespace//kube-system']);
