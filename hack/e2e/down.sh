@@ -12,15 +12,15 @@ state=$(cd "$state" && pwd)
 ours() { [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF "$state"; }
 
 mapfile -t entries < <(tac "$state/pids")
+# One at a time, newest first (webhook, scheduler, controller-manager, apiserver, etcd), so each
+# process still has what it depends on while it shuts down.
 for e in "${entries[@]}"; do
-  pid=${e%% *}
-  if ours "$pid"; then kill -TERM "$pid" 2>/dev/null && e2e_log "stopping ${e#* } (pid $pid)"; fi
-done
-deadline=$(( $(date +%s) + 15 ))
-for e in "${entries[@]}"; do
-  pid=${e%% *}
-  while ours "$pid" && (( $(date +%s) < deadline )); do sleep 0.2; done
-  if ours "$pid"; then kill -KILL "$pid" 2>/dev/null && e2e_log "killed ${e#* } (pid $pid)"; fi
+  pid=${e%% *} name=${e#* }
+  ours "$pid" || continue
+  kill -TERM "$pid" 2>/dev/null && e2e_log "stopping $name (pid $pid)"
+  deadline=$(( $(date +%s) + 10 ))
+  while ours "$pid" && (( $(date +%s) < deadline )); do sleep 0.1; done
+  if ours "$pid"; then kill -KILL "$pid" 2>/dev/null && e2e_log "killed $name (pid $pid) after 10 s"; fi
 done
 : >"$state/pids"
 rm -rf "$state/etcd"
