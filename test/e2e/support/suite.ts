@@ -11,17 +11,21 @@ export function webhook(): WebhookProcess {
   return instance;
 }
 
-/** Makes sure the webhook runs with the given policy (restarting it when it runs with another). */
-let currentPolicy: string | undefined;
-export async function ensureWebhook(policyFile: string = POLICY_REQUIRED): Promise<void> {
+/**
+ * Makes sure the webhook runs with the given policy file, watching cluster policies or not
+ * (restarting it when it runs otherwise).
+ */
+let current: string | undefined;
+export async function ensureWebhook(policyFile: string = POLICY_REQUIRED, opts: { watchPolicies?: boolean } = {}): Promise<void> {
   const w = webhook();
-  if (w.running && currentPolicy === policyFile) return;
+  const wanted = `${policyFile}|${opts.watchPolicies === true}`;
+  if (w.running && current === wanted) return;
   await w.stop();
-  await w.start(policyFile);
-  currentPolicy = policyFile;
+  await w.start(policyFile, opts);
+  current = wanted;
 }
 
 export async function stopWebhook(): Promise<void> {
   await webhook().stop();
-  currentPolicy = undefined;
+  current = undefined;
 }

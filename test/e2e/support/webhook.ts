@@ -53,17 +53,22 @@ export class WebhookProcess {
     this.caPem = fs.readFileSync(path.join(this.certDir, 'ca.crt'), 'utf8');
   }
 
-  /** Starts `serve` with the given policy file and waits until /readyz answers 200. */
-  async start(policyFile: string): Promise<void> {
+  /**
+   * Starts `serve` with the given policy file and waits until /readyz answers 200. With
+   * `watchPolicies`, it also watches the cluster's NiFiTrustPolicy objects, reaching the API server
+   * through the suite's kubeconfig (KUBECONFIG).
+   */
+  async start(policyFile: string, opts: { watchPolicies?: boolean } = {}): Promise<void> {
     if (this.child) throw new Error('webhook already running');
     const log = fs.openSync(this.logFile, 'a');
-    const child = spawn(
-      process.execPath,
-      [MAIN, 'serve', '--port', String(this.port), '--host', '127.0.0.1',
-        '--tls-cert', path.join(this.certDir, 'tls.crt'), '--tls-key', path.join(this.certDir, 'tls.key'),
-        '--policy', policyFile],
-      { stdio: ['ignore', log, log], env: { ...process.env, NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000' } },
-    );
+    const args = [MAIN, 'serve', '--port', String(this.port), '--host', '127.0.0.1',
+      '--tls-cert', path.join(this.certDir, 'tls.crt'), '--tls-key', path.join(this.certDir, 'tls.key'),
+      '--policy', policyFile];
+    if (opts.watchPolicies) args.push('--watch-policies');
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', log, log],
+      env: { ...process.env, KUBECONFIG: e2eEnv().kubeconfig, NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000' },
+    });
     fs.closeSync(log);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -90,9 +95,9 @@ export class WebhookProcess {
     this.child = undefined;
   }
 
-  async restart(policyFile: string): Promise<void> {
+  async restart(policyFile: string, opts: { watchPolicies?: boolean } = {}): Promise<void> {
     await this.stop();
-    await this.start(policyFile);
+    await this.start(policyFile, opts);
   }
 
   /** GET over HTTPS to the webhook, verifying its certificate against the generated CA. */
