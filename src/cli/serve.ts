@@ -11,7 +11,7 @@ import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
 import { Readiness } from '../http/readiness.js';
 import { listen, type RunningServer } from '../http/server.js';
-import { readPair } from '../tls/pair.js';
+import { readPair, type TlsPair } from '../tls/pair.js';
 import { watchPair } from '../tls/reload.js';
 import { CliError, oneLine } from './errors.js';
 import type { Register } from './index.js';
@@ -28,7 +28,7 @@ export const registerServe: Register = (program: Command) => {
     .option('--tls-key <file>', `PEM private key (${ENV.tlsKey}; default ${d.tlsKey})`)
     .option('--policy <file>', `NiFiTrustPolicy file (${ENV.policy}; default: the built-in policy)`)
     .option('--watch-policies', `also use the cluster's NiFiTrustPolicy objects (${ENV.watchPolicies}=true; default off)`)
-    .option('--log-level <level>', `${ENV.logLevel}; default ${d.logLevel}`)
+    .option('--log-level <level>', `fatal, error, warn, info, debug, trace or silent (${ENV.logLevel}; default ${d.logLevel})`)
     .option('--shutdown-grace-ms <ms>', `time for in-flight requests after SIGTERM (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
     .option('--reload-interval-ms <ms>', `how often the TLS and policy files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
     .action(async (flags: ConfigFlags) => {
@@ -55,7 +55,7 @@ export interface Webhook {
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
   const store = new PolicyStore(loadPolicy(config.policyFile));
-  let pair;
+  let pair: TlsPair;
   try {
     pair = readPair(config.tlsCert, config.tlsKey);
   } catch (err) {
@@ -67,7 +67,10 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics: createMetrics(registry), readiness });
+  const metrics = createMetrics(registry);
+  const showExpiry = (p: TlsPair): void => metrics.certificateNotAfter.set(Date.parse(p.notAfter) / 1000);
+  showExpiry(pair);
+  const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics, readiness });
 
   let running: RunningServer;
   try {
@@ -80,6 +83,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       onClosing: () => readiness.shuttingDown(),
     });
   } catch (err) {
+    await cluster?.stop(); // or its informer keeps the process alive
     const code = (err as NodeJS.ErrnoException).code ?? oneLine(err);
     throw new CliError(`cannot listen on ${config.host}:${config.port} (${code})`);
   }
@@ -90,6 +94,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     initial: pair,
     logger,
     intervalMs: config.reloadIntervalMs,
+    onReload: showExpiry,
   });
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs) : undefined;
   logger.info(

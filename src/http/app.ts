@@ -6,6 +6,7 @@ import { logAdmission, type Logger } from '../log.js';
 import type { Outcome, WebhookMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { HttpError, classifyBodyError, sendError } from './errors.js';
+import { MAX_JSON_DEPTH, depthExceeds } from './depth.js';
 
 /** Kubernetes caps an object at about 1.5 MiB in etcd; 7 MiB leaves room for oldObject and JSON overhead. */
 export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
@@ -56,6 +57,10 @@ export function createApp(deps: AppDeps): express.Express {
     },
     requireJson,
     express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true, verify: rejectEmpty }),
+    (req: Request, _res: Response, next: NextFunction) => {
+      if (depthExceeds(req.body, MAX_JSON_DEPTH)) next(new HttpError(400, 'TooDeep', `request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+      else next();
+    },
     (req: Request, res: Response<unknown, MutateLocals>) => {
       const outcome = admit(req.body, deps.getPolicies());
       const result: Outcome = outcome.review.response.patch ? 'patched' : 'allowed';
@@ -90,7 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
       sendError(res, known.status, known.code, known.message);
       return;
     }
-    metrics.admissions.inc({ role: 'unknown', outcome });
+    if (req.path === '/mutate') metrics.admissions.inc({ role: 'unknown', outcome });
     const e = err instanceof Error ? err : new Error(String(err));
     logger.error({ errorName: e.name, error: e.message, stack: e.stack, path: req.path }, 'internal error');
     if (res.headersSent) return;

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type Outcome = 'patched' | 'allowed' | 'bad_request' | 'error';
 
@@ -7,6 +7,8 @@ export interface WebhookMetrics {
   admissions: Counter<'role' | 'outcome'>;
   duration: Histogram<'outcome'>;
   badRequests: Counter<'code'>;
+  /** Alert on this: a rotation whose new pair is broken keeps the old certificate until it expires. */
+  certificateNotAfter: Gauge;
 }
 
 /** Registers the webhook's metrics on the given registry (one per app, so tests never share state). */
@@ -31,6 +33,11 @@ export function createMetrics(registry: Registry): WebhookMetrics {
       name: 'nifi_ca_guard_bad_requests_total',
       help: 'Requests to /mutate rejected before admission, by error code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    certificateNotAfter: new Gauge({
+      name: 'nifi_ca_guard_tls_certificate_not_after_seconds',
+      help: 'Expiry (Unix time) of the serving certificate in use',
       registers: [registry],
     }),
   };

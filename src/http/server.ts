@@ -39,7 +39,7 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
 
   server.on('request', (_req, res) => {
-    // A keep-alive connection that finishes its last request while draining is closed at once.
+    // A keep-alive connection whose last request ends while draining would otherwise idle until keepAliveTimeout.
     res.on('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });

@@ -9,6 +9,11 @@ function withRequest(mutate: (req: Record<string, unknown>) => void): Record<str
   return review;
 }
 
+/** The example review with a hostile array nested `depth` levels inside the pod. */
+function deepReview(depth: number): string {
+  return JSON.stringify(exampleReview()).replace('"status":{}', `"status":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+}
+
 interface BadCase {
   name: string;
   body: string | Buffer;
@@ -31,6 +36,7 @@ const BAD: BadCase[] = [
   { name: 'request.uid missing', body: JSON.stringify(withRequest((r) => delete r.uid)), status: 400, code: 'InvalidField' },
   { name: 'request.uid empty', body: JSON.stringify(withRequest((r) => (r.uid = ''))), status: 400, code: 'InvalidField' },
   { name: 'CREATE without object', body: JSON.stringify(withRequest((r) => delete r.object)), status: 400, code: 'InvalidField' },
+  { name: 'JSON nested 100000 levels deep', body: deepReview(100_000), status: 400, code: 'TooDeep' },
   { name: 'unsupported charset', body: JSON.stringify(exampleReview()), headers: { 'Content-Type': 'application/json; charset=latin1' }, status: 415, code: 'UnsupportedCharset' },
 ];
 
@@ -102,6 +108,11 @@ describe('POST /mutate over HTTPS', () => {
     });
   }
 
+  it('accepts a review nested as deep as real pods get, and more', async () => {
+    const res = await postReview(srv.port, srv.ca, deepReview(100));
+    expect(res.status, res.text).to.equal(200);
+  });
+
   it('accepts application/json with a charset parameter', async () => {
     const res = await postReview(srv.port, srv.ca, exampleReview(), { 'Content-Type': 'application/json; charset=utf-8' });
     expect(res.status).to.equal(200);
@@ -147,6 +158,10 @@ describe('POST /mutate when the handler fails', () => {
     expect(res.status).to.equal(500);
     expect(res.json().error.code).to.equal('InternalError');
     expect(res.text).to.not.include('exploded');
+    const logged = srv.logs.records().find((r) => r.msg === 'internal error');
+    expect(logged).to.include({ error: 'policy store exploded', path: '/mutate' });
+    const metrics = (await request(srv.port, { path: '/metrics', ca: srv.ca })).text;
+    expect(metrics).to.match(/^nifi_ca_guard_admissions_total\{role="unknown",outcome="error"\} 1$/m);
     fail = false;
     const ok = await postReview(srv.port, srv.ca, exampleReview());
     expect(ok.status).to.equal(200);

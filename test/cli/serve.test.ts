@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startServe, type ServeProcess } from '../support/cli.js';
+import { X509Certificate } from 'node:crypto';
+import { postReview, request, servedCertificate } from '../support/https.js';
+import { eventually } from '../support/wait.js';
+import { exampleReview, repoPath } from '../support/paths.js';
+
+describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
+  let dir: string;
+  let ca: string;
+  let proc: ServeProcess | undefined;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serve-cli-'));
+    const res = await runCli(['certs', '--out', dir, '--days', '1']);
+    expect(res.code, res.stderr).to.equal(0);
+    ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
+  });
+
+  afterEach(async () => {
+    if (proc && proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    }
+    proc = undefined;
+  });
+
+  const tlsArgs = (): string[] => ['--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key')];
+
+  it('serves /healthz and the example review, then exits 0 on SIGTERM', async () => {
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', ...tlsArgs()]);
+    const health = await request(proc.port, { path: '/healthz', ca });
+    expect(health.status).to.equal(200);
+    const review = JSON.parse(readFileSync(repoPath('examples', 'admission-review.json'), 'utf8'));
+    const res = await postReview(proc.port, ca, review);
+    expect(res.status, res.text).to.equal(200);
+    expect(res.json().response.uid).to.equal(review.request.uid);
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    expect(exit.code).to.equal(0);
+    const msgs = exit.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs).to.include.members(['listening', 'admission', 'shutting down', 'stopped']);
+    expect(exit.stderr).to.not.match(/BEGIN|apache\/nifi/);
+  });
+
+  it('exits 0 on SIGINT too, and takes the port from the environment', async () => {
+    proc = await startServe(tlsArgs(), { NIFI_CA_GUARD_PORT: '0', NIFI_CA_GUARD_HOST: '127.0.0.1' });
+    expect((await request(proc.port, { path: '/readyz', ca })).status).to.equal(200);
+    proc.child.kill('SIGINT');
+    expect((await proc.exited).code).to.equal(0);
+  });
+
+  it('picks up certificates rewritten by `certs` while running, and exports their expiry', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'serve-reload-'));
+    expect((await runCli(['certs', '--out', own, '--days', '2'])).code).to.equal(0);
+    const oldCa = readFileSync(join(own, 'ca.crt'), 'utf8');
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--reload-interval-ms', '50', '--tls-cert', join(own, 'tls.crt'), '--tls-key', join(own, 'tls.key')]);
+    const port = proc.port;
+    const expiry = async (): Promise<number> => {
+      const text = (await request(port, { path: '/metrics', ca: [oldCa, readFileSync(join(own, 'ca.crt'), 'utf8')] })).text;
+      return Number(/^nifi_ca_guard_tls_certificate_not_after_seconds (\S+)$/m.exec(text)?.[1]);
+    };
+    const notAfter = (file: string): number => Date.parse(new X509Certificate(readFileSync(file)).validTo) / 1000;
+    expect(await expiry()).to.equal(notAfter(join(own, 'tls.crt')));
+
+    expect((await runCli(['certs', '--out', own, '--days', '3'])).code).to.equal(0);
+    const next = new X509Certificate(readFileSync(join(own, 'tls.crt')));
+    const cas = [oldCa, readFileSync(join(own, 'ca.crt'), 'utf8')];
+    await eventually(async () => {
+      expect((await servedCertificate(port, cas)).fingerprint256).to.equal(next.fingerprint256);
+    });
+    expect(await expiry()).to.equal(notAfter(join(own, 'tls.crt')));
+    expect(proc.stderr()).to.include('tls certificate reloaded');
+    expect(proc.stderr()).to.not.match(/BEGIN/);
+  });
+
+  const failures = [
+    { name: 'a missing certificate file', args: () => ['--tls-cert', join(dir, 'nope.crt'), '--tls-key', join(dir, 'tls.key')], error: /^nifi-ca-guard: TLS: .*nope\.crt: cannot read \(ENOENT\)$/ },
+    { name: 'a key that does not match', args: () => ['--tls-cert', join(dir, 'ca.crt'), '--tls-key', join(dir, 'tls.key')], error: /^nifi-ca-guard: TLS: .*does not match the certificate$/ },
+    { name: 'a bad port', args: () => ['--port', 'http', ...tlsArgs()], error: /^nifi-ca-guard: --port: must be an integer/ },
+    { name: 'a missing policy file', args: () => ['--policy', join(dir, 'no-policy.yaml'), ...tlsArgs()], error: /^nifi-ca-guard: --policy .*no-policy\.yaml: / },
+  ];
+  for (const f of failures) {
+    it(`exits 1 with one line for ${f.name}`, async () => {
+      const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', ...f.args()]);
+      expect(res.code, res.stderr).to.equal(1);
+      expect(res.stderr.trim()).to.match(f.error);
+      expect(res.stderr.trim().split('\n')).to.have.length(1);
+    });
+  }
+
+  it('exits 1 with one line for a policy file with invalid fields', async () => {
+    const file = join(dir, 'bad-policy.yaml');
+    writeFileSync(file, 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: bad}\nspec:\n  placement: {mode: sometimes}\n');
+    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--policy', file, ...tlsArgs()]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --policy .*bad-policy\.yaml: .*placement/);
+    expect(res.stderr.trim().split('\n')).to.have.length(1);
+  });
+
+  it('exits 1 with one line when the port is taken', async () => {
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', ...tlsArgs()]);
+    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', String(proc.port), ...tlsArgs()]);
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim().split('\n').pop()).to.match(/^nifi-ca-guard: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)$/);
+  });
+});
