@@ -88,6 +88,8 @@ rm -rf "$work" "$out"
 mkdir -p "$work/dl" "$out/bin"
 
 ( cd "$work/dl" && apt-get "${apt_opts[@]}" source --download-only "$SRC_PACKAGE=$src_version" >&2 )
+# --skip-debianization: the upstream tree as released, without debian/ and Debian's packaging patches
+# (not needed to build these three binaries; the only change made is the reflect2 swap below).
 dpkg-source -x --skip-debianization "$work"/dl/*.dsc "$work/src" >&2
 cd "$work/src"
 
