@@ -38,20 +38,24 @@ const key = (d: Doc): string => `${d.kind}/${d.metadata.namespace ?? ''}/${d.met
 describe('e2e: manifests', function () {
   this.timeout(60_000);
 
-  it('the e2e overlay differs from the base only in clientConfig and the 1.21+ namespace labels', async () => {
+  it('the e2e overlay differs from the base only in clientConfig and what 1.20 lacks (namespace labels, policy/v1)', async () => {
     const base = await render(BASE);
     const overlay = await render(OVERLAY);
     expect(base.map((d) => d.kind)).to.include.members(
-      ['CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'MutatingWebhookConfiguration']);
+      ['CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'PodDisruptionBudget', 'MutatingWebhookConfiguration']);
     const baseKeys = new Set(base.map(key));
     const extra = overlay.filter((d) => !baseKeys.has(key(d)));
     expect(extra.map(key).sort(), 'objects only the overlay has').to.deep.equal(['Namespace//kube-node-lease', 'Namespace//kube-system']);
     for (const d of extra) {
       expect(d.metadata, key(d)).to.deep.equal({ name: d.metadata.name, labels: { 'kubernetes.io/metadata.name': d.metadata.name } });
     }
+    const pdb = (docs: Doc[]): unknown => docs.find((d) => d.kind === 'PodDisruptionBudget')?.apiVersion;
+    expect(pdb(base), 'base PodDisruptionBudget').to.equal('policy/v1');
+    expect(pdb(overlay), 'overlay PodDisruptionBudget (1.20 serves policy/v1beta1 only)').to.equal('policy/v1beta1');
     const normalize = (d: Doc): Doc => {
       const c = structuredClone(d);
       for (const w of (c.webhooks as Webhook[] | undefined) ?? []) w.clientConfig = { caBundle: '' };
+      if (c.kind === 'PodDisruptionBudget') delete c.apiVersion;
       return c;
     };
     for (const b of base) {
