@@ -1,8 +1,9 @@
 // Scenario 5: the webhook stopped. Pods outside its scope are created at once; NiFi pods follow the
 // configured failurePolicy. Restarted: admissions resume, and controllers' retries go through.
 import { expect } from 'chai';
+import { parse } from 'yaml';
 import {
-  createNamespace, createNodes, deleteAllE2eNodes, deleteNamespace, e2eNodes, fixture, pod, pods, waitEvent,
+  createNamespace, createNodes, deleteAllE2eNodes, deleteNamespace, e2eNodes, fixture, pod, pods, readFixture, waitEvent,
 } from './support/cluster.js';
 import { expectNifiMutated, expectUnmutated } from './support/expect-mutation.js';
 import { getJson, kubectl, kubectlOk } from './support/kubectl.js';
@@ -14,6 +15,29 @@ const NS = 'e2e-down';
 
 interface Mwc {
   webhooks: Array<{ name: string; failurePolicy: 'Fail' | 'Ignore'; timeoutSeconds: number }>;
+}
+
+async function createNifiPod(name: string, dryRun = false): Promise<{ code: number; stderr: string }> {
+  const p = parse(readFixture('nifi-pod.yaml')) as { metadata: { name: string } };
+  p.metadata.name = name;
+  return kubectl(['-n', NS, 'create', ...(dryRun ? ['--dry-run=server'] : []), '-f', '-'], { input: JSON.stringify(p) });
+}
+
+async function setFailurePolicy(value: 'Fail' | 'Ignore', expected: 'Fail' | 'Ignore'): Promise<void> {
+  const mwc = await getJson<Mwc>(['mutatingwebhookconfiguration', WEBHOOK_CONFIG_NAME]);
+  const ops = mwc.webhooks.flatMap((_, i) => [
+    { op: 'test', path: `/webhooks/${i}/failurePolicy`, value: expected },
+    { op: 'replace', path: `/webhooks/${i}/failurePolicy`, value },
+  ]);
+  await kubectlOk(['patch', 'mutatingwebhookconfiguration', WEBHOOK_CONFIG_NAME, '--type=json', '-p', JSON.stringify(ops)]);
+}
+
+/** Waits until the API server applies failurePolicy Fail again (probed by dry runs: nothing stored). */
+async function waitRejected(): Promise<void> {
+  await eventually('NiFi pods rejected again (failurePolicy Fail in effect)', async () => {
+    const r = await createNifiPod('nifi-probe', true);
+    return r.code !== 0 && /failed calling webhook/.test(r.stderr) ? true : undefined;
+  }, { timeoutMs: 30_000 });
 }
 
 describe('e2e: the webhook stopped and restarted', function () {
@@ -70,6 +94,28 @@ describe('e2e: the webhook stopped and restarted', function () {
       expectUnmutated(await pod(NS, 'nifi-preview'));
       await kubectlOk(['-n', NS, 'delete', 'pod', 'nifi-preview', '--grace-period=0', '--force']);
     }
+  });
+
+  it('scenario 5b: the other failurePolicy, set on the live configuration, is followed too', async () => {
+    const other = failurePolicy === 'Fail' ? 'Ignore' : 'Fail';
+    await setFailurePolicy(other, failurePolicy);
+    try {
+      if (other === 'Ignore') {
+        // The API server reloads webhook configurations asynchronously: retry until one create goes through.
+        const stored = await eventually('a NiFi pod admitted with failurePolicy Ignore', async () => {
+          const r = await createNifiPod('nifi-ignored');
+          return r.code === 0 ? pod(NS, 'nifi-ignored') : undefined;
+        }, { timeoutMs: 30_000 });
+        console.log('      failurePolicy Ignore: NiFi pod stored, unmutated');
+        expectUnmutated(stored);
+        await kubectlOk(['-n', NS, 'delete', 'pod', 'nifi-ignored', '--grace-period=0', '--force']);
+      } else {
+        await waitRejected();
+      }
+    } finally {
+      await setFailurePolicy(failurePolicy, other);
+    }
+    if (failurePolicy === 'Fail') await waitRejected();
   });
 
   it('scenario 5c: restarted, admissions resume (also the StatefulSet controller\'s retries)', async () => {
