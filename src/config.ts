@@ -11,6 +11,8 @@ export interface RuntimeConfig {
   readonly policyFile: string | undefined;
   readonly logLevel: LevelWithSilent;
   readonly shutdownGraceMs: number;
+  /** After SIGTERM, keep serving (readyz 503) this long so endpoints drop the pod before the listener closes. */
+  readonly shutdownDelayMs: number;
   readonly reloadIntervalMs: number;
   /** Watch NiFiTrustPolicy objects in the cluster (kubeconfig or in-cluster service account). */
   readonly watchPolicies: boolean;
@@ -24,6 +26,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   policyFile: undefined,
   logLevel: 'info',
   shutdownGraceMs: 10_000,
+  shutdownDelayMs: 3_000,
   reloadIntervalMs: 5_000,
   watchPolicies: false,
 });
@@ -37,6 +40,7 @@ export interface ConfigFlags {
   policy?: string;
   logLevel?: string;
   shutdownGraceMs?: string;
+  shutdownDelayMs?: string;
   reloadIntervalMs?: string;
   /** commander hands a boolean flag over as true; the variable as text. */
   watchPolicies?: string | boolean;
@@ -51,6 +55,7 @@ export const ENV = Object.freeze({
   policy: 'NIFI_CA_GUARD_POLICY',
   logLevel: 'NIFI_CA_GUARD_LOG_LEVEL',
   shutdownGraceMs: 'NIFI_CA_GUARD_SHUTDOWN_GRACE_MS',
+  shutdownDelayMs: 'NIFI_CA_GUARD_SHUTDOWN_DELAY_MS',
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
 } satisfies Record<keyof ConfigFlags, string>);
@@ -106,6 +111,7 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     policyFile: pick('policy') ? text('policy', '') : undefined,
     logLevel: level(),
     shutdownGraceMs: int('shutdownGraceMs', DEFAULTS.shutdownGraceMs, 0, 600_000),
+    shutdownDelayMs: int('shutdownDelayMs', DEFAULTS.shutdownDelayMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
   });

@@ -29,7 +29,8 @@ export const registerServe: Register = (program: Command) => {
     .option('--policy <file>', `NiFiTrustPolicy file (${ENV.policy}; default: the built-in policy)`)
     .option('--watch-policies', `also use the cluster's NiFiTrustPolicy objects (${ENV.watchPolicies}=true; default off)`)
     .option('--log-level <level>', `fatal, error, warn, info, debug, trace or silent (${ENV.logLevel}; default ${d.logLevel})`)
-    .option('--shutdown-grace-ms <ms>', `time for in-flight requests after SIGTERM (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
+    .option('--shutdown-delay-ms <ms>', `after SIGTERM, keep serving with /readyz 503 this long before closing the listener; none on SIGINT (${ENV.shutdownDelayMs}; default ${d.shutdownDelayMs})`)
+    .option('--shutdown-grace-ms <ms>', `then time for in-flight requests (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
     .option('--reload-interval-ms <ms>', `how often the TLS and policy files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
     .action(async (flags: ConfigFlags) => {
       let config: RuntimeConfig;
@@ -39,17 +40,29 @@ export const registerServe: Register = (program: Command) => {
         throw new CliError(oneLine(err));
       }
       const logger = createLogger(config.logLevel);
-      const webhook = await startWebhook(config, logger);
-      const signal = await nextSignal();
-      logger.info({ signal }, 'shutting down');
-      await webhook.close();
+      // Listen for signals before the port opens: a SIGTERM right after "listening" must drain, not kill.
+      const signals = awaitSignal();
+      let webhook: Webhook;
+      try {
+        webhook = await startWebhook(config, logger);
+      } catch (err) {
+        signals.dispose();
+        throw err;
+      }
+      const signal = await signals.next;
+      // SIGTERM comes from the kubelet while endpoints may still route to this pod: drain first.
+      // SIGINT is a person at a terminal: stop now.
+      const delayMs = signal === 'SIGTERM' ? config.shutdownDelayMs : 0;
+      logger.info({ signal, delayMs }, 'shutting down');
+      await webhook.close(delayMs);
       logger.info('stopped');
     });
 };
 
 export interface Webhook {
   url: string;
-  close(): Promise<void>;
+  /** Turns /readyz to 503 at once, keeps accepting for `delayMs`, then closes gracefully. */
+  close(delayMs?: number): Promise<void>;
 }
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
@@ -81,6 +94,11 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       handler: app,
       shutdownGraceMs: config.shutdownGraceMs,
       onClosing: () => readiness.shuttingDown(),
+      onTlsError: (err) => {
+        metrics.tlsHandshakeFailures.inc();
+        logger.warn({ code: (err as NodeJS.ErrnoException).code, reason: oneLine(err) }, 'tls handshake failed');
+      },
+      onError: (err) => logger.error({ code: (err as NodeJS.ErrnoException).code, error: oneLine(err) }, 'server error'),
     });
   } catch (err) {
     await cluster?.stop(); // or its informer keeps the process alive
@@ -103,7 +121,9 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   );
   return {
     url: running.url,
-    close: async () => {
+    close: async (delayMs = 0) => {
+      readiness.shuttingDown();
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       reloader.stop();
       policyWatch?.stop();
       await cluster?.stop();
@@ -135,14 +155,19 @@ function loadPolicy(file: string | undefined): Policy {
 }
 
 /** Resolves on the first SIGTERM or SIGINT; a second one gets Node's default (immediate exit). */
-function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
+function awaitSignal(): { next: Promise<NodeJS.Signals>; dispose: () => void } {
+  let on: (signal: NodeJS.Signals) => void = () => {};
+  const dispose = (): void => {
+    process.off('SIGTERM', on);
+    process.off('SIGINT', on);
+  };
+  const next = new Promise<NodeJS.Signals>((resolve) => {
+    on = (signal) => {
+      dispose();
       resolve(signal);
     };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
   });
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return { next, dispose };
 }

@@ -9,6 +9,7 @@ export interface WebhookMetrics {
   badRequests: Counter<'code'>;
   /** Alert on this: a rotation whose new pair is broken keeps the old certificate until it expires. */
   certificateNotAfter: Gauge;
+  tlsHandshakeFailures: Counter;
 }
 
 /** Registers the webhook's metrics on the given registry (one per app, so tests never share state). */
@@ -33,6 +34,11 @@ export function createMetrics(registry: Registry): WebhookMetrics {
       name: 'nifi_ca_guard_bad_requests_total',
       help: 'Requests to /mutate rejected before admission, by error code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    tlsHandshakeFailures: new Counter({
+      name: 'nifi_ca_guard_tls_handshake_failures_total',
+      help: 'Failed TLS handshakes; rising with admissions failing usually means a caBundle that does not match',
       registers: [registry],
     }),
     certificateNotAfter: new Gauge({

@@ -14,6 +14,10 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** Called first thing in close(), e.g. to turn /readyz to 503. */
   onClosing?: () => void;
+  /** A failed handshake, e.g. the API server rejecting our certificate (a wrong caBundle). */
+  onTlsError?: (err: Error) => void;
+  /** A server error after listening (e.g. EMFILE on accept); without a listener it would crash the process. */
+  onError?: (err: Error) => void;
 }
 
 export interface RunningServer {
@@ -37,6 +41,7 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
     options.handler,
   );
   let closing: Promise<void> | undefined;
+  server.on('tlsClientError', (err) => options.onTlsError?.(err));
 
   server.on('request', (_req, res) => {
     // A keep-alive connection whose last request ends while draining would otherwise idle until keepAliveTimeout.
@@ -63,6 +68,7 @@ export function listen(options: ServerOptions): Promise<RunningServer> {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
+      server.on('error', (err) => options.onError?.(err));
       const { port } = server.address() as AddressInfo;
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       resolve({ server, port, url: `https://${host}:${port}`, close });

@@ -41,7 +41,7 @@ export function planAntiAffinity(
   }
   list.push(...missing);
   outcome.state = 'added';
-  outcome.warnings.push(`added ${placement.mode} anti-affinity against ${otherRole} pods (${placement.topologyKey})`);
+  outcome.notes = [`added ${placement.mode} anti-affinity against ${otherRole} pods (${placement.topologyKey})`];
   return outcome;
 }
 

@@ -41,7 +41,8 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
   }
   const patch = diff(pod, planned);
   const added = steps.filter((s) => s.state === 'added').map((s) => s.feature);
-  const stepWarnings = steps.flatMap((s) => s.warnings);
+  const problems = steps.flatMap((s) => s.warnings);
+  const notes = steps.flatMap((s) => s.notes ?? []);
   const audit = { role: c.role, features: status };
 
   if (patch.length > 0 && optedOut && policy.spec.allowOptOut) {
@@ -49,7 +50,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
   }
   if (patch.length > 0 && policy.spec.enforcement === 'audit') {
     return unchanged(
-      [...warnings, `audit only: would add ${added.join(' and ') || 'annotations'} (policy ${policy.name})`, ...stepWarnings.filter(isProblem)],
+      [...warnings, `audit only: would add ${added.join(' and ') || 'annotations'} (policy ${policy.name})`, ...problems],
       { ...audit, decision: 'audit' },
     );
   }
@@ -58,7 +59,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
     reason: c.reason,
     patch,
     pod: patch.length > 0 ? planned : pod,
-    warnings: [...warnings, ...stepWarnings].map(warning),
+    warnings: [...warnings, ...notes, ...problems].map(warning),
     auditAnnotations: { ...audit, decision: patch.length > 0 ? 'mutated' : 'unchanged' },
   };
 }
@@ -72,9 +73,4 @@ function plan(pod: Json, role: 'nifi' | 'nifi-ca', namespace: string, policy: Po
   }
   if (role === 'nifi' && spec.trustBundle.enabled) steps.push(planTrustBundle(pod, spec.trustBundle));
   return steps;
-}
-
-/** Warnings about what could not be done; in audit mode they still matter, the "added" ones do not. */
-function isProblem(w: string): boolean {
-  return /not injected|not added|left as is|no container/.test(w);
 }

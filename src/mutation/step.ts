@@ -6,5 +6,8 @@ export interface StepOutcome {
   state: 'added' | 'present' | 'skipped';
   /** Detail for the status annotation, e.g. "required" or "pkcs12". */
   detail: string;
+  /** Problems: what could not be done, or was left to the user. Shown in every mode. */
   warnings: string[];
+  /** What was added, e.g. "added required anti-affinity ..."; shown only when the patch is applied. */
+  notes?: string[];
 }

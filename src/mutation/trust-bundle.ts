@@ -137,7 +137,7 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
     arrayAt(c, 'env')!.push(...structuredClone(items.env));
     changed();
   }
-  if (outcome.state === 'added') outcome.warnings.unshift(`added truststore init container (${tb.format}) from Secret ${tb.secretName}`);
+  if (outcome.state === 'added') outcome.notes = [`added truststore init container (${tb.format}) from Secret ${tb.secretName}`];
   return outcome;
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ describe('cli: nifi-ca-guard certs', () => {
     const res = await runCli(['certs', '--out', out]);
     expect(res.code, res.stderr).to.equal(0);
     expect(res.stdout).to.include('CA SHA-256 fingerprint:');
+    expect(readdirSync(out).sort()).to.deep.equal(['ca.crt', 'tls.crt', 'tls.key']); // no temporary files left
     expect(statSync(join(out, 'tls.key')).mode & 0o777).to.equal(0o600);
     expect(statSync(join(out, 'ca.crt')).mode & 0o777).to.equal(0o644);
 
@@ -78,7 +79,6 @@ describe('cli: nifi-ca-guard certs', () => {
   });
 
   it('requires --out (usage error, exit 2)', async () => {
-    mkdirSync(join(root, 'x'));
     const res = await runCli(['certs']);
     expect(res.code).to.equal(2);
     expect(res.stderr).to.include("required option '--out <dir>' not specified");

@@ -31,22 +31,45 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
   const tlsArgs = (): string[] => ['--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key')];
 
   it('serves /healthz and the example review, then exits 0 on SIGTERM', async () => {
-    proc = await startServe(['--host', '127.0.0.1', '--port', '0', ...tlsArgs()]);
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--shutdown-delay-ms', '0', ...tlsArgs()]);
     const health = await request(proc.port, { path: '/healthz', ca });
     expect(health.status).to.equal(200);
     const review = JSON.parse(readFileSync(repoPath('examples', 'admission-review.json'), 'utf8'));
     const res = await postReview(proc.port, ca, review);
     expect(res.status, res.text).to.equal(200);
     expect(res.json().response.uid).to.equal(review.request.uid);
+    // A client holding the wrong CA (a stale caBundle) shows up in the metrics and the log.
+    const stale = (await runCli(['certs', '--out', join(dir, 'stale'), '--days', '1'])).code;
+    expect(stale).to.equal(0);
+    await request(proc.port, { path: '/healthz', ca: readFileSync(join(dir, 'stale', 'ca.crt'), 'utf8') }).catch(() => undefined);
+    const p = proc;
+    await eventually(async () => {
+      const text = (await request(p.port, { path: '/metrics', ca })).text;
+      expect(text).to.match(/^nifi_ca_guard_tls_handshake_failures_total 1$/m);
+    });
+    expect(proc.stderr()).to.include('tls handshake failed');
     proc.child.kill('SIGTERM');
     const exit = await proc.exited;
     expect(exit.code).to.equal(0);
     const msgs = exit.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(msgs).to.include.members(['listening', 'admission', 'shutting down', 'stopped']);
+    expect(msgs).to.include.members(['listening', 'admission', 'tls handshake failed', 'shutting down', 'stopped']);
     expect(exit.stderr).to.not.match(/BEGIN|apache\/nifi/);
   });
 
-  it('exits 0 on SIGINT too, and takes the port from the environment', async () => {
+  it('on SIGTERM keeps answering for the shutdown delay with /readyz 503, then exits 0', async () => {
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--shutdown-delay-ms', '4000', ...tlsArgs()]);
+    const p = proc;
+    p.child.kill('SIGTERM');
+    await eventually(() => expect(p.stderr()).to.include('"msg":"shutting down"'));
+    const ready = await request(p.port, { path: '/readyz', ca });
+    expect(ready.status).to.equal(503);
+    const res = await postReview(p.port, ca, exampleReview());
+    expect(res.status).to.equal(200);
+    expect(res.headers.connection).to.equal('close');
+    expect((await p.exited).code).to.equal(0);
+  });
+
+  it('exits 0 on SIGINT too (no delay), and takes the port from the environment', async () => {
     proc = await startServe(tlsArgs(), { NIFI_CA_GUARD_PORT: '0', NIFI_CA_GUARD_HOST: '127.0.0.1' });
     expect((await request(proc.port, { path: '/readyz', ca })).status).to.equal(200);
     proc.child.kill('SIGINT');

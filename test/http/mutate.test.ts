@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { BODY_LIMIT_BYTES } from '../../src/http/app.js';
 import { exampleReview } from '../support/paths.js';
 import { postReview, request, startTestServer, type Reply, type TestServer } from '../support/https.js';
@@ -27,6 +28,9 @@ const BAD: BadCase[] = [
   { name: 'text/plain content type', body: JSON.stringify(exampleReview()), headers: { 'Content-Type': 'text/plain' }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'no content type', body: JSON.stringify(exampleReview()), headers: { 'Content-Type': '' }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'body over 7 MiB', body: Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20), status: 413, code: 'BodyTooLarge' },
+  { name: 'chunked body over 7 MiB (no Content-Length)', body: Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20), headers: { 'Transfer-Encoding': 'chunked' }, status: 413, code: 'BodyTooLarge' },
+  { name: 'gzip body inflating past 7 MiB', body: gzipSync(Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20)), headers: { 'Content-Encoding': 'gzip' }, status: 413, code: 'BodyTooLarge' },
+  { name: 'unknown content encoding', body: JSON.stringify(exampleReview()), headers: { 'Content-Encoding': 'compress' }, status: 415, code: 'UnsupportedEncoding' },
   { name: 'JSON that is not an object', body: '[1, 2, 3]', status: 400, code: 'NotAnObject' },
   { name: 'JSON string', body: '"AdmissionReview"', status: 400, code: 'NotAnObject' },
   { name: 'empty body', body: '', status: 400, code: 'EmptyBody' },
@@ -110,6 +114,14 @@ describe('POST /mutate over HTTPS', () => {
 
   it('accepts a review nested as deep as real pods get, and more', async () => {
     const res = await postReview(srv.port, srv.ca, deepReview(100));
+    expect(res.status, res.text).to.equal(200);
+  });
+
+  it('accepts a body of exactly 7 MiB', async () => {
+    const json = JSON.stringify(exampleReview());
+    const body = json + ' '.repeat(BODY_LIMIT_BYTES - Buffer.byteLength(json));
+    expect(Buffer.byteLength(body)).to.equal(BODY_LIMIT_BYTES);
+    const res = await postReview(srv.port, srv.ca, body);
     expect(res.status, res.text).to.equal(200);
   });
 

@@ -4,7 +4,8 @@ import tls from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, type RunningServer } from '../../src/http/server.js';
 import { request } from '../support/https.js';
-import { sharedPki } from '../support/pki.js';
+import { issueForTests, sharedPki } from '../support/pki.js';
+import { eventually } from '../support/wait.js';
 
 /** A handler whose /slow requests wait until released: in-flight work during close(). */
 function slowHandler(): { handler: (req: IncomingMessage, res: ServerResponse) => void; release: () => void; arrived: Promise<void> } {
@@ -101,6 +102,19 @@ describe('http/server: TLS settings and graceful close', () => {
     await srv.close();
     expect(await inFlight).to.equal('ECONNRESET');
     slow.release();
+  });
+
+  it('reports a handshake the client aborts (it does not trust our CA)', async () => {
+    const errors: Error[] = [];
+    srv = await listen({ host: '127.0.0.1', port: 0, tls: pki, handler: (_q, s) => s.end('ok'), onTlsError: (e) => errors.push(e) });
+    const other = issueForTests();
+    const failed = await request(srv.port, { path: '/', ca: other.caCert }).then(
+      () => '',
+      (e: NodeJS.ErrnoException) => e.code ?? 'error',
+    );
+    expect(failed).to.equal('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    await eventually(() => expect(errors).to.have.length(1));
+    expect((await request(srv.port, { path: '/', ca: pki.caCert })).status).to.equal(200);
   });
 
   it('rejects with EADDRINUSE when the port is taken', async () => {

@@ -19,6 +19,7 @@ describe('config: flags over env over defaults, frozen', () => {
     { name: 'policy from env', flags: {}, env: { NIFI_CA_GUARD_POLICY: '/p.yaml' }, want: { policyFile: '/p.yaml' } },
     { name: 'tls paths and level', flags: { tlsCert: 'c', tlsKey: 'k', logLevel: 'debug' }, env: {}, want: { tlsCert: 'c', tlsKey: 'k', logLevel: 'debug' } },
     { name: 'grace and reload interval', flags: { shutdownGraceMs: '0', reloadIntervalMs: '250' }, env: {}, want: { shutdownGraceMs: 0, reloadIntervalMs: 250 } },
+    { name: 'shutdown delay from env', flags: {}, env: { NIFI_CA_GUARD_SHUTDOWN_DELAY_MS: '0' }, want: { shutdownDelayMs: 0 } },
   ];
   for (const c of cases) {
     it(c.name, () => {
