@@ -63,7 +63,9 @@ export class WebhookProcess {
     const log = fs.openSync(this.logFile, 'a');
     const args = [MAIN, 'serve', '--port', String(this.port), '--host', '127.0.0.1',
       '--tls-cert', path.join(this.certDir, 'tls.crt'), '--tls-key', path.join(this.certDir, 'tls.key'),
-      '--policy', policyFile];
+      '--policy', policyFile,
+      // The suite stops and restarts the webhook on purpose: no drain delay (its default is 3 s).
+      '--shutdown-delay-ms', '0'];
     if (opts.watchPolicies) args.push('--watch-policies');
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', log, log],
