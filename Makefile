@@ -32,7 +32,12 @@ run: build certs/tls.crt
 unit: build jdk
 	npx mocha
 
-test: unit
+test: unit e2e
+
+# A Kubernetes 1.20 control plane on 127.0.0.1 (built from Debian's source once per machine, cached in
+# /var/cache/nifi-ca-guard), the webhook from the build, the scenarios of test/e2e; always torn down.
+e2e: build
+	bash hack/e2e/run.sh
 
 # Java proofs (keytool, TLS drift): installs a JDK from Debian's packages when missing.
 jdk:

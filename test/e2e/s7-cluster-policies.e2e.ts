@@ -1,0 +1,72 @@
+// Beyond the six scenarios: NiFiTrustPolicy objects (the CRD from manifests/base) on a real API
+// server, watched live by `serve --watch-policies`. The webhook reaches the API server with the
+// suite's admin kubeconfig here, so the ServiceAccount's RBAC is not what is tested.
+import { expect } from 'chai';
+import { createNamespace, deleteNamespace, fixture, type Pod } from './support/cluster.js';
+import { antiAffinityAgainst, POLICY_ANNOTATION } from './support/expect-mutation.js';
+import { kubectl, kubectlOk } from './support/kubectl.js';
+import { ensureWebhook, POLICY_REQUIRED } from './support/suite.js';
+import { eventually } from './support/wait.js';
+
+const NS = 'e2e-cluster-policy';
+const OTHER_NS = 'e2e-cluster-policy-other';
+const NAME = 'e2e-cluster-policy';
+
+function policy(mode: string): string {
+  return JSON.stringify({
+    apiVersion: 'nifi-ca-guard.io/v1alpha1',
+    kind: 'NiFiTrustPolicy',
+    metadata: { name: NAME },
+    spec: { namespaces: [NS], placement: { mode } },
+  });
+}
+
+/** What the webhook does to a NiFi pod in `ns` right now (server-side dry run: nothing stored). */
+async function preview(ns: string): Promise<Pod> {
+  const r = await kubectl(['-n', ns, 'create', '--dry-run=server', '-o', 'json', '-f', fixture('nifi-pod.yaml')]);
+  if (r.code !== 0) throw new Error(r.stderr.trim());
+  return JSON.parse(r.stdout) as Pod;
+}
+
+async function waitFor(ns: string, policyName: string, mode: 'required' | 'preferred'): Promise<Pod> {
+  return eventually(`NiFi pods in ${ns} admitted under policy ${policyName} (${mode})`, async () => {
+    const p = await preview(ns);
+    const terms = antiAffinityAgainst(p, 'nifi-ca');
+    return p.metadata.annotations?.[POLICY_ANNOTATION] === policyName && terms[mode].length > 0 ? p : undefined;
+  }, { timeoutMs: 30_000 });
+}
+
+describe('e2e: NiFiTrustPolicy objects watched live', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await createNamespace(NS);
+    await createNamespace(OTHER_NS);
+    await ensureWebhook(POLICY_REQUIRED, { watchPolicies: true });
+  });
+
+  after(async () => {
+    await kubectl(['delete', 'nifitrustpolicy', NAME, '--ignore-not-found']);
+    await ensureWebhook(POLICY_REQUIRED);
+    await deleteNamespace(NS);
+    await deleteNamespace(OTHER_NS);
+  });
+
+  it('a cluster policy governs its namespaces, follows edits, and its removal falls back to the file policy', async () => {
+    await kubectlOk(['apply', '-f', '-'], { input: policy('preferred') });
+    await waitFor(NS, NAME, 'preferred');
+    await waitFor(OTHER_NS, 'e2e-required', 'required'); // a namespace the object does not claim
+
+    await kubectlOk(['apply', '-f', '-'], { input: policy('required') });
+    await waitFor(NS, NAME, 'required');
+
+    // The CRD's schema refuses a bad value at apply time; the policy in force stays.
+    const bad = await kubectl(['apply', '-f', '-'], { input: policy('sometimes') });
+    expect(bad.code, 'invalid placement.mode refused').to.not.equal(0);
+    expect(bad.stderr).to.match(/placement\.mode|Unsupported value/);
+    await waitFor(NS, NAME, 'required');
+
+    await kubectlOk(['delete', 'nifitrustpolicy', NAME]);
+    await waitFor(NS, 'e2e-required', 'required');
+  });
+});
