@@ -1,6 +1,6 @@
 import type { CaPinningSpec } from '../policy/types.js';
 import { CA_RESTORE_CONTAINER, CA_SECRET_VOLUME, CA_WORKDIR_VOLUME, INIT_CA_SECRET_DIR } from './names.js';
-import { arrayAt, containsAll, findByName, isJson, objectAt, presence, readPath, type Json } from './pod.js';
+import { arrayAt, containsAll, findByName, initContainerPresence, isJson, objectAt, presence, readPath, type Json } from './pod.js';
 import type { StepOutcome } from './step.js';
 
 /** Pod Security "restricted", as for the truststore init container; the uid is the toolkit's. */
@@ -37,7 +37,6 @@ export function caPinningItems(cp: CaPinningSpec, runAsUser: number) {
       { name: CA_WORKDIR_VOLUME, emptyDir: {} },
     ] as Json[],
     initContainer,
-    initIdentity: pick(initContainer, ['name', 'image', 'command', 'args', 'volumeMounts']),
     mount: { name: CA_WORKDIR_VOLUME, mountPath: cp.workDir } as Json,
   };
 }
@@ -69,7 +68,7 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   for (const v of items.volumes) {
     if (presence(volumes, v) === 'conflict') return skip(`volume ${String(v.name)} already exists`);
   }
-  const initState = presence(inits, items.initIdentity);
+  const initState = initContainerPresence(inits, items.initContainer);
   if (initState === 'conflict') return skip(`init container ${CA_RESTORE_CONTAINER} already exists`);
   for (const c of targets) {
     const mounts = c.volumeMounts == null ? [] : c.volumeMounts;
@@ -114,10 +113,4 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
 function uidOf(holder: Json): number | undefined {
   const v = readPath(holder, 'securityContext', 'runAsUser');
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
-}
-
-function pick(obj: Json, keys: readonly string[]): Json {
-  const out: Json = {};
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
 }

@@ -12,7 +12,7 @@ import {
   TRUSTSTORE_FILE,
   TRUSTSTORE_VOLUME,
 } from './names.js';
-import { arrayAt, containsAll, findByName, isJson, objectAt, presence, type Json } from './pod.js';
+import { arrayAt, containsAll, findByName, initContainerPresence, isJson, objectAt, presence, type Json } from './pod.js';
 import type { StepOutcome } from './step.js';
 
 /** The bundle file name inside the init container, whatever the Secret's key is called. */
@@ -60,8 +60,6 @@ export function trustBundleItems(tb: TrustBundleSpec) {
       { name: TRUSTSTORE_VOLUME, emptyDir: {} },
     ] as Json[],
     initContainer,
-    /** The part of our init container that identifies it; resources and defaults may be rewritten by the API server. */
-    initIdentity: pick(initContainer, ['name', 'image', 'command', 'args', 'volumeMounts']),
     mount: { name: TRUSTSTORE_VOLUME, mountPath: tb.mountPath, readOnly: true } as Json,
     env: [
       { name: ENV_PATH, value: `${tb.mountPath}/${file}` },
@@ -96,7 +94,7 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   for (const v of items.volumes) {
     if (presence(volumes, v) === 'conflict') return skip(`volume ${String(v.name)} already exists`);
   }
-  const initState = presence(inits, items.initIdentity);
+  const initState = initContainerPresence(inits, items.initContainer);
   if (initState === 'conflict') return skip(`init container ${INIT_CONTAINER} already exists`);
   for (const c of targets) {
     const mounts = c.volumeMounts == null ? [] : c.volumeMounts;
@@ -139,10 +137,4 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   }
   if (outcome.state === 'added') outcome.notes = [`added truststore init container (${tb.format}) from Secret ${tb.secretName}`];
   return outcome;
-}
-
-function pick(obj: Json, keys: readonly string[]): Json {
-  const out: Json = {};
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
 }
