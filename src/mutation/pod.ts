@@ -67,6 +67,26 @@ export function presence(list: readonly unknown[], wanted: Json): Presence {
 }
 
 /**
+ * Where our init container stands. It is ours when name, image, command and args match and it
+ * still has our mounts: admission plugins (the ServiceAccount token, for one) add mounts of their
+ * own to every container, and the API server defaults other fields, before a reinvocation.
+ */
+export function initContainerPresence(list: readonly unknown[], wanted: Json): Presence {
+  const existing = findByName(list, String(wanted.name));
+  if (!existing) return 'absent';
+  const mounts = Array.isArray(existing.volumeMounts) ? existing.volumeMounts : [];
+  const ours = Array.isArray(wanted.volumeMounts) ? wanted.volumeMounts : [];
+  const same = containsAll(existing, pick(wanted, ['name', 'image', 'command', 'args'])) && ours.every((m) => mounts.some((x) => containsAll(x, m)));
+  return same ? 'ours' : 'conflict';
+}
+
+export function pick(obj: Json, keys: readonly string[]): Json {
+  const out: Json = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+/**
  * True when `actual` holds every field of `wanted` with the same value. Fields the API server
  * defaults afterwards (terminationMessagePath, defaultMode, ...) must not make our own item look foreign.
  */

@@ -97,6 +97,30 @@ function checkOwnership(original: Json, patch: readonly Operation[]): void {
   }
 }
 
+/**
+ * What happens between two webhook calls on a real API server: defaulting, and the ServiceAccount
+ * admission plugin adding its token volume and a mount to every container (ours included).
+ */
+function asStoredByApiServer(pod: Json): Json {
+  const p = structuredClone(pod);
+  const spec = p.spec as Json;
+  const token = 'default-token-abcde';
+  for (const key of ['initContainers', 'containers']) {
+    const list = spec[key];
+    if (!Array.isArray(list)) continue;
+    for (const c of list as Json[]) {
+      c.terminationMessagePath ??= '/dev/termination-log';
+      c.terminationMessagePolicy ??= 'File';
+      c.imagePullPolicy ??= 'IfNotPresent';
+      c.volumeMounts = [...(Array.isArray(c.volumeMounts) ? c.volumeMounts : []), { name: token, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }];
+    }
+  }
+  const volumes = Array.isArray(spec.volumes) ? (spec.volumes as Json[]) : [];
+  for (const v of volumes) if (v.secret && typeof v.secret === 'object') (v.secret as Json).defaultMode ??= 420;
+  spec.volumes = [...volumes, { name: token, secret: { secretName: token, defaultMode: 420 } }];
+  return p;
+}
+
 describe('mutatePod properties', () => {
   it('every patch applies strictly, touches only owned fields, and a re-run is empty', () => {
     fc.assert(
@@ -115,6 +139,8 @@ describe('mutatePod properties', () => {
         }
         const again = mutatePod(applied, ns, pol);
         expect(again.patch, 'second run').to.deep.equal([]);
+        const reinvoked = mutatePod(asStoredByApiServer(applied), ns, pol);
+        expect(reinvoked.patch, 'reinvocation after defaulting and other admission plugins').to.deep.equal([]);
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 600) },
     );

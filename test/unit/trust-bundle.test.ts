@@ -113,3 +113,27 @@ describe('trust-bundle planner', () => {
     expect(pod).to.deep.equal(before);
   });
 });
+
+describe('trust-bundle planner on reinvocation after other admission plugins', () => {
+  it('recognises its init container after the ServiceAccount plugin adds a token mount to it', () => {
+    const pod = podOf({ containers: [nifi()] });
+    planTrustBundle(pod, tb);
+    // What the ServiceAccount admission plugin adds to every container, ours included.
+    const token = { name: 'default-token-x7k2p', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+    const s = spec(pod);
+    for (const c of [...(s.initContainers as Json[]), ...(s.containers as Json[])]) (c.volumeMounts as Json[]).push({ ...token });
+    (s.volumes as Json[]).push({ name: token.name, secret: { secretName: token.name } });
+    const before = structuredClone(pod);
+    const again = planTrustBundle(pod, tb);
+    expect(again.state).to.equal('present');
+    expect(again.warnings).to.deep.equal([]);
+    expect(pod).to.deep.equal(before);
+  });
+
+  it('still refuses a same-named init container that runs something else', () => {
+    const pod = podOf({ containers: [nifi()] });
+    planTrustBundle(pod, tb);
+    ((spec(pod).initContainers as Json[])[0]!).args = ['sh', '-c', 'echo hijacked'];
+    expect(planTrustBundle(pod, tb).state).to.equal('skipped');
+  });
+});
