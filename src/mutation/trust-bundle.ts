@@ -4,6 +4,7 @@ import {
   ENV_PASSWORD,
   ENV_PATH,
   ENV_TYPE,
+  IMAGE_UID,
   INIT_BUNDLE_DIR,
   INIT_CONTAINER,
   INIT_TRUSTSTORE_DIR,
@@ -12,7 +13,7 @@ import {
   TRUSTSTORE_FILE,
   TRUSTSTORE_VOLUME,
 } from './names.js';
-import { arrayAt, containsAll, findByName, isJson, objectAt, presence, type Json } from './pod.js';
+import { arrayAt, containsAll, findByName, isJson, objectAt, presence, readPath, type Json } from './pod.js';
 import type { StepOutcome } from './step.js';
 
 /** The bundle file name inside the init container, whatever the Secret's key is called. */
@@ -116,6 +117,8 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
     }
   }
   if (initState === 'absent') {
+    // A pod-level runAsUser 0 would be inherited, and the kubelet refuses uid 0 under runAsNonRoot.
+    if (readPath(spec, 'securityContext', 'runAsUser') === 0) (items.initContainer.securityContext as Json).runAsUser = IMAGE_UID;
     // First, so the truststore exists before any user init container (the toolkit client loads it).
     arrayAt(spec, 'initContainers')!.unshift(items.initContainer);
     changed();

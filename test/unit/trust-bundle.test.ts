@@ -40,6 +40,19 @@ describe('trust-bundle planner', () => {
     ]);
   });
 
+  it('gives the init container a non-root uid in a pod that runs as root (runAsNonRoot would refuse uid 0)', () => {
+    const pod = podOf({ securityContext: { runAsUser: 0 }, containers: [nifi()] });
+    planTrustBundle(pod, tb);
+    const init = (spec(pod).initContainers as Json[])[0]!;
+    expect(init.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 65532 });
+    const again = structuredClone(pod);
+    expect(planTrustBundle(pod, tb).state).to.equal('present');
+    expect(pod).to.deep.equal(again);
+    const rootless = podOf({ securityContext: { runAsUser: 1000 }, containers: [nifi()] });
+    planTrustBundle(rootless, tb);
+    expect(((spec(rootless).initContainers as Json[])[0]!.securityContext as Json).runAsUser).to.equal(undefined);
+  });
+
   const formats = [
     { format: 'pkcs12', file: 'truststore.p12', type: 'PKCS12', passwordFlag: true },
     { format: 'jks', file: 'truststore.jks', type: 'JKS', passwordFlag: true },
