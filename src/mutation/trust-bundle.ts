@@ -79,7 +79,7 @@ export function trustBundleItems(tb: TrustBundleSpec) {
  */
 export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   const outcome: StepOutcome = { feature: 'trust-bundle', state: 'present', detail: tb.format, warnings: [] };
-  const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [`${why}; trust bundle not injected`] });
+  const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [...outcome.warnings, `${why}; trust bundle not injected`] });
   const items = trustBundleItems(tb);
   const spec = objectAt(pod, 'spec');
   const containers = spec && Array.isArray(spec.containers) ? spec.containers.filter(isJson) : undefined;
@@ -88,7 +88,7 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   for (const name of tb.containers) {
     if (!findByName(containers, name)) outcome.warnings.push(`no container named ${name} to mount the truststore into`);
   }
-  if (targets.length === 0) return { ...outcome, state: 'skipped', warnings: [...outcome.warnings, 'no container selected; trust bundle not injected'] };
+  if (targets.length === 0) return skip('no container selected');
 
   // Check every collision before changing anything.
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : spec.volumes == null ? [] : undefined;

@@ -112,6 +112,16 @@ describe('trust-bundle planner', () => {
     expect(findByName(containers, 'nifi')!.volumeMounts).to.have.length(1);
   });
 
+  it('keeps the missing-container warning when a collision then skips the step', () => {
+    const pod = podOf({ containers: [nifi()], volumes: [{ name: 'nifi-ca-guard-bundle', emptyDir: {} }] });
+    const out = planTrustBundle(pod, policyWith({ trustBundle: { containers: ['nifi', 'ghost'] } }).spec.trustBundle);
+    expect(out.state).to.equal('skipped');
+    expect(out.warnings).to.deep.equal([
+      'no container named ghost to mount the truststore into',
+      'volume nifi-ca-guard-bundle already exists; trust bundle not injected',
+    ]);
+  });
+
   it('recognises its own items after API-server defaulting (reinvocation)', () => {
     const pod = podOf({ containers: [nifi()] });
     planTrustBundle(pod, tb);
