@@ -110,6 +110,8 @@ export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: 
   });
   const cfg: ToolkitConfig = {
     ...config,
+    // The new keystore protects its key with the store password (an adopted config may name another).
+    keyPassword: config.keyStorePassword,
     dn: certInfo(inp.caCert).subject,
     signingAlgorithm: inp.privateKey.asymmetricKeyType === 'rsa' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA',
   };

@@ -182,6 +182,17 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
     expect(r.trust.metadata.namespace).to.equal('nifi');
   });
 
+  it('rotateSecrets: the key in the new keystore opens with the keyPassword the new config.json names', () => {
+    // An adopted CA from `tls-toolkit.sh server --differentKeyAndKeyStorePasswords`: two passwords.
+    const s = init();
+    const cfg = { ...JSON.parse(secretData(s.private, 'config.json')!.toString()), keyPassword: 'a-different-key-pw' };
+    const adopted = { ...s.private, data: { ...s.private.data, 'config.json': Buffer.from(JSON.stringify(cfg)).toString('base64') } };
+    const r = rotateSecrets({ oldPrivate: adopted, oldTrust: s.trust, caCert: next.cert, privateKey: next.privateKey, now: NOW, salt: Buffer.alloc(20, 2) });
+    const after = JSON.parse(secretData(r.private, 'config.json')!.toString());
+    const key = readJks(secretData(r.private, after.keyStore)!, after.keyStorePassword).find((e) => e.kind === 'key')!;
+    expect(() => recoverKey(key.protectedKey!, after.keyPassword)).not.to.throw();
+  });
+
   it('rotateSecrets keeps user labels and annotations, drops server-set metadata', () => {
     const s = init();
     const live = (m: typeof s.private) => ({ ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels, team: 'data' }, annotations: { ...m.metadata.annotations, note: 'x' }, resourceVersion: '42', uid: 'u' } });
