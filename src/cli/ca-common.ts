@@ -48,7 +48,8 @@ export function keyOptions(cmd: Command, subjectDefault: string): Command {
 }
 
 export function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
+  // Decimal digits only: Number() would also take "0x2382", "1e3" and "" (as 0).
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} must be a positive integer, got "${value}"`);
   return n;
 }

@@ -136,6 +136,8 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     ['init with a bad subject', ['ca', 'init', '--dir', '/tmp/ncg-never', '--subject', 'nifi-ca'], /--subject: bad distinguished name/],
     ['init with a short key', ['ca', 'init', '--dir', '/tmp/ncg-never', '--key-size', '1024'], /at least 2048/],
     ['init with a bad lifetime', ['ca', 'init', '--dir', '/tmp/ncg-never', '--days', '-3'], /--days must be a positive integer/],
+    ['init with a hexadecimal port', ['ca', 'init', '--dir', '/tmp/ncg-never', '--port', '0x2382'], /--port must be a positive integer, got "0x2382"/],
+    ['init with an exponent lifetime', ['ca', 'init', '--dir', '/tmp/ncg-never', '--leaf-days', '1e3'], /--leaf-days must be a positive integer, got "1e3"/],
     ['inspect a missing file', ['ca', 'inspect', '/nonexistent-ncg.pem'], /cannot read \/nonexistent-ncg\.pem: no such file/],
     ['inspect with nothing', ['ca', 'inspect'], /give a FILE/],
     ['restore from an empty directory', ['ca', 'restore', '--from', '/tmp', '--to', '/tmp'], /cannot read \/tmp\/config\.json/],
