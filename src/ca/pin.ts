@@ -12,7 +12,7 @@ import {
   toolkitConfig,
   toolkitKeystore,
   type ToolkitConfig,
-  type ToolkitKeystoreType,
+  type ToolkitInputs,
 } from './toolkit.js';
 
 export interface SecretNames {
@@ -21,25 +21,14 @@ export interface SecretNames {
   trustName: string;
 }
 
-export interface InitInputs extends SecretNames {
-  caCert: Buffer;
-  privateKey: KeyObject;
-  keystoreType: ToolkitKeystoreType;
-  password: string;
-  token: string;
-  caHostname: string;
-  port: number;
-  leafDays: number;
-  now: Date;
-  salt: Uint8Array;
-}
+export interface InitInputs extends SecretNames, ToolkitInputs {}
 
 export interface PinnedSecrets {
   private: SecretManifest;
   trust: SecretManifest;
 }
 
-function privateSecret(names: SecretNames, cfg: ToolkitConfig, keystore: Buffer, caCert: Buffer, now: Date): SecretManifest {
+function privateSecret(names: SecretNames, cfg: ToolkitConfig, keystore: Buffer, caCert: Uint8Array, now: Date): SecretManifest {
   return secretManifest(
     names.privateName,
     names.namespace,
