@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CA_SUBJECT } from '../ca/generate.js';
-import { adoptSecrets, initSecrets, pruneSecrets, readBundle, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
+import { adoptSecrets, initSecrets, pruneSecrets, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
 import { secretData, secretKeys, type SecretManifest } from '../ca/secrets.js';
 import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, type ToolkitKeystoreType } from '../ca/toolkit.js';
 import { certInfo } from '../trust/cert.js';
@@ -135,7 +135,8 @@ export async function adopt(f: Target & { from: string; force?: boolean }): Prom
   if (f.dir) await mkdir(f.dir, { recursive: true }).catch((err: unknown) => {
     throw new CliError(`cannot create ${f.dir}: ${ioReason(err)}`);
   });
-  if (!f.force && (await store.get(f.privateSecret))) {
+  const existingPrivate = await store.get(f.privateSecret);
+  if (existingPrivate && !f.force) {
     throw new CliError(`Secret ${f.privateSecret} already exists in ${store.where}; use --force to replace it`);
   }
   const existingTrust = await store.get(f.trustSecret);
@@ -146,7 +147,8 @@ export async function adopt(f: Target & { from: string; force?: boolean }): Prom
       trustName: f.trustSecret,
       configText,
       keystore,
-      bundleText: existingTrust ? readBundle(existingTrust) : undefined,
+      existingTrust,
+      existingPrivate,
       now: new Date(),
     }),
   );
