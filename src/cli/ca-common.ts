@@ -1,13 +1,15 @@
 // Shared by the `ca` subcommands: option sets, flag checks, where the Secrets live, error mapping.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DnError, parseDn } from '../ca/dn.js';
 import { DEFAULT_CA_DAYS, generateKeyPair, randomSerial, selfSignedCa, type KeySpec } from '../ca/generate.js';
 import { RotationError } from '../ca/rotate.js';
 import { DEFAULT_PRIVATE_SECRET, DEFAULT_TRUST_SECRET } from '../ca/secrets.js';
-import { ToolkitError } from '../ca/toolkit.js';
+import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, ToolkitError, type ToolkitConfig } from '../ca/toolkit.js';
 import { InspectError } from '../trust/inspect.js';
 import { CliError } from './errors.js';
-import { readPassword } from './password.js';
+import { ioReason, readPassword } from './password.js';
 import { DirStore, kubeStore, type SecretStore } from './secret-store.js';
 
 export const out = (l: string): void => void process.stdout.write(`${l}\n`);
@@ -87,6 +89,23 @@ export function guard<T>(fn: () => T): T {
     if (err instanceof RotationError || err instanceof ToolkitError || err instanceof InspectError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/** A toolkit working directory (or a mounted private Secret): config.json and the keystore it names. */
+export async function readToolkitDir(dir: string): Promise<{ configText: string; config: ToolkitConfig; keystore: Buffer; keystorePath: string }> {
+  const read = async <T>(path: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new CliError(`cannot read ${path}: ${ioReason(err)}`);
+    }
+  };
+  const cfgPath = join(dir, TOOLKIT_CONFIG_FILE);
+  const configText = await read(cfgPath, () => readFile(cfgPath, 'utf8'));
+  const config = guard(() => parseToolkitConfig(configText));
+  const keystorePath = join(dir, config.keyStore);
+  const keystore = await read(keystorePath, () => readFile(keystorePath));
+  return { configText, config, keystore, keystorePath };
 }
 
 export async function readSecret(value: { file?: string; env?: string }, what: string): Promise<string | undefined> {
