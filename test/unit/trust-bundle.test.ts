@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { IMAGE_UID } from '../../src/mutation/names.js';
 import { findByName, type Json } from '../../src/mutation/pod.js';
 import { planTrustBundle, trustBundleItems } from '../../src/mutation/trust-bundle.js';
+import { repoPath } from '../support/paths.js';
 import { policyWith } from '../support/policy.js';
 
 const tb = policyWith({}).spec.trustBundle;
@@ -51,6 +54,10 @@ describe('trust-bundle planner', () => {
     const rootless = podOf({ securityContext: { runAsUser: 1000 }, containers: [nifi()] });
     planTrustBundle(rootless, tb);
     expect(((spec(rootless).initContainers as Json[])[0]!.securityContext as Json).runAsUser).to.equal(undefined);
+  });
+
+  it("uses the Dockerfile's USER as that uid", () => {
+    expect(readFileSync(repoPath('Dockerfile'), 'utf8')).to.match(new RegExp(`^USER ${IMAGE_UID}(:\\d+)?$`, 'm'));
   });
 
   const formats = [
