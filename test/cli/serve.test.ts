@@ -121,6 +121,15 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     });
   }
 
+  it('never prints kubeconfig text (tokens) when the kubeconfig is not valid YAML', async () => {
+    const kubeconfig = join(dir, 'broken-kubeconfig');
+    writeFileSync(kubeconfig, 'users:\n- name: u\n  user: {token: s3cr3t-tok}\nclusters: [\n');
+    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--watch-policies', ...tlsArgs()], { KUBECONFIG: kubeconfig });
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --watch-policies: cannot load a kubeconfig: /);
+    expect(res.stderr).to.not.include('s3cr3t-tok');
+  });
+
   it('exits 1 with one line for a policy file with invalid fields', async () => {
     const file = join(dir, 'bad-policy.yaml');
     writeFileSync(file, 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: bad}\nspec:\n  placement: {mode: sometimes}\n');
