@@ -62,16 +62,19 @@ export function keySpec(f: KeyFlags): KeySpec {
   return f.keyType === 'rsa' ? { algorithm: 'rsa', rsaBits: bits } : { algorithm: 'ecdsa', curve: f.curve };
 }
 
-export function newCa(f: KeyFlags, subject: string, now: Date) {
-  try {
-    parseDn(subject);
-  } catch (err) {
-    if (err instanceof DnError) throw new CliError(`--subject: ${err.message}`);
-    throw err;
-  }
+/** X.509 dates end in 9999; a century is more than any CA should live. */
+const MAX_CA_DAYS = 36_500;
+
+function caDays(f: KeyFlags): number {
   const days = positiveInt(f.days, '--days');
+  if (days > MAX_CA_DAYS) throw new CliError(`--days must be at most ${MAX_CA_DAYS}, got "${f.days}"`);
+  return days;
+}
+
+export function newCa(f: KeyFlags, subject: string, now: Date) {
+  validateKeyFlags(f, subject);
   const keys = generateKeyPair(keySpec(f));
-  return selfSignedCa(keys, subject, now, days, randomSerial());
+  return selfSignedCa(keys, subject, now, caDays(f), randomSerial());
 }
 
 export async function storeFor(t: Target): Promise<SecretStore> {
@@ -127,5 +130,5 @@ export function validateKeyFlags(f: KeyFlags, subject: string | undefined): void
     }
   }
   keySpec(f);
-  positiveInt(f.days, '--days');
+  caDays(f);
 }

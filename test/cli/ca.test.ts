@@ -138,6 +138,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     ['init with a bad lifetime', ['ca', 'init', '--dir', '/tmp/ncg-never', '--days', '-3'], /--days must be a positive integer/],
     ['init with a hexadecimal port', ['ca', 'init', '--dir', '/tmp/ncg-never', '--port', '0x2382'], /--port must be a positive integer, got "0x2382"/],
     ['init with an exponent lifetime', ['ca', 'init', '--dir', '/tmp/ncg-never', '--leaf-days', '1e3'], /--leaf-days must be a positive integer, got "1e3"/],
+    ['init with a lifetime past the year 9999', ['ca', 'init', '--dir', '/tmp/ncg-never', '--days', '10000000'], /--days must be at most 36500, got "10000000"/],
     ['inspect a missing file', ['ca', 'inspect', '/nonexistent-ncg.pem'], /cannot read \/nonexistent-ncg\.pem: no such file/],
     ['inspect with nothing', ['ca', 'inspect'], /give a FILE/],
     ['restore from an empty directory', ['ca', 'restore', '--from', '/tmp', '--to', '/tmp'], /cannot read \/tmp\/config\.json/],
