@@ -11,6 +11,7 @@ import {
   optObject,
   optString,
   optStringArray,
+  quantityValue,
   unknownKeys,
   type Issues,
 } from './fields.js';
@@ -206,9 +207,17 @@ function parseResources(v: unknown, path: string, issues: Issues): ResourceRequi
     for (const [name, amount] of Object.entries(m)) {
       const s = typeof amount === 'number' ? String(amount) : amount;
       if (typeof s !== 'string' || !isQuantity(s)) issues.push(`${path}.${part}.${name}: must be a quantity such as 100m or 64Mi`);
+      else if (quantityValue(s) < 0) issues.push(`${path}.${part}.${name}: must not be negative`);
       else q[name] = s;
     }
     out[part] = q;
+  }
+  // The API server refuses a container whose request exceeds its limit: every NiFi pod would be refused.
+  for (const [name, request] of Object.entries(out.requests ?? {})) {
+    const limit = out.limits?.[name];
+    if (limit !== undefined && quantityValue(request) > quantityValue(limit)) {
+      issues.push(`${path}.requests.${name}: must not exceed limits.${name} (${limit})`);
+    }
   }
   return out;
 }
