@@ -30,6 +30,8 @@ import {
 
 export type ValidationResult = { ok: true; policy: Policy } | { ok: false; issues: string[] };
 
+/** Resource names a container may request without a domain (extended resources carry one). */
+const STANDARD_RESOURCE = /^(cpu|memory|ephemeral-storage|hugepages-[0-9A-Za-z]+)$/;
 const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/;
 
 /**
@@ -206,7 +208,9 @@ function parseResources(v: unknown, path: string, issues: Issues): ResourceRequi
     const q: Record<string, string> = {};
     for (const [name, amount] of Object.entries(m)) {
       const s = typeof amount === 'number' ? String(amount) : amount;
-      if (typeof s !== 'string' || !isQuantity(s)) issues.push(`${path}.${part}.${name}: must be a quantity such as 100m or 64Mi`);
+      if (!STANDARD_RESOURCE.test(name) && !(name.includes('/') && !labelKeyProblem(name))) {
+        issues.push(`${path}.${part}.${name}: must be cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified name`);
+      } else if (typeof s !== 'string' || !isQuantity(s)) issues.push(`${path}.${part}.${name}: must be a quantity such as 100m or 64Mi`);
       else if (quantityValue(s) < 0) issues.push(`${path}.${part}.${name}: must not be negative`);
       else q[name] = s;
     }

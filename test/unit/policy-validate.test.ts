@@ -94,6 +94,11 @@ describe('policy validation', () => {
       ],
     },
     {
+      name: 'a resource name Kubernetes does not know',
+      doc: withSpec({ trustBundle: { initContainer: { resources: { limits: { cpus: '1', 'example.com/gpu': '1' } } } } }),
+      issues: ['spec.trustBundle.initContainer.resources.limits.cpus: must be cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified name'],
+    },
+    {
       name: 'a quantity with a suffix Kubernetes does not know (K is neither k nor Ki)',
       doc: withSpec({ caPinning: { initContainer: { resources: { limits: { memory: '64K' } } } } }),
       issues: ['spec.caPinning.initContainer.resources.limits.memory: must be a quantity such as 100m or 64Mi'],
