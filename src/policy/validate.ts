@@ -1,3 +1,4 @@
+import { INIT_CA_SECRET_DIR } from '../mutation/names.js';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC, deepFreeze } from './defaults.js';
 import {
   isDnsLabel,
@@ -121,6 +122,8 @@ function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues
   unknownKeys(c, ['enabled', 'secretName', 'workDir', 'containers', 'runAsUser', 'initContainer'], path, issues);
   const secretName = secretNameField(c, path, issues, d.secretName);
   const workDir = directoryField(c, 'workDir', path, issues, d.workDir);
+  // The restore init container mounts both: one path twice makes the API server refuse the pod.
+  if (workDir === INIT_CA_SECRET_DIR) issues.push(`${path}.workDir: must not be ${INIT_CA_SECRET_DIR}, where the restore init container mounts the Secret`);
   const containers = containersField(c, path, issues, d.containers);
   let runAsUser = d.runAsUser;
   if (c.runAsUser !== undefined) {

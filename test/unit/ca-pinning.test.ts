@@ -146,6 +146,11 @@ describe('policy validation: caPinning', () => {
     expect(own.ok && own.policy.spec.caPinning.initContainer).to.deep.include({ image: 'other:2', imagePullPolicy: 'Always' });
   });
 
+  it("refuses the restore container's own Secret directory as workDir (two mounts at one path)", () => {
+    const r = validatePolicy(doc({ enabled: true, workDir: '/var/run/nifi-ca-guard/ca/' }));
+    expect(r.ok ? [] : r.issues).to.deep.equal(['spec.caPinning.workDir: must not be /var/run/nifi-ca-guard/ca, where the restore init container mounts the Secret']);
+  });
+
   it('trims a trailing slash from workDir', () => {
     const r = validatePolicy(doc({ enabled: true, workDir: '/data/ca/' }));
     expect(r.ok && r.policy.spec.caPinning.workDir).to.equal('/data/ca');
