@@ -1,7 +1,5 @@
 // The slice of admission.k8s.io/v1 AdmissionReview that the webhook reads and writes.
 
-export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
-
 export interface GroupVersionKind {
   group: string;
   version: string;

@@ -13,12 +13,6 @@ export interface KeySpec {
   curve?: 'P-256' | 'P-384';
 }
 
-export interface CaSpec {
-  subject: string;
-  days: number;
-  key: KeySpec;
-}
-
 export interface CaMaterial {
   cert: Buffer;
   privateKey: KeyObject;
@@ -65,10 +59,6 @@ export function selfSignedCa(
     ca: true,
   });
   return { cert, privateKey: keys.privateKey, publicKey: keys.publicKey };
-}
-
-export function generateCa(spec: CaSpec, now: Date): CaMaterial {
-  return selfSignedCa(generateKeyPair(spec.key), spec.subject, now, spec.days, randomSerial());
 }
 
 /** A server/client certificate signed by a CA (tests, and the toolkit-compatible leaf layout). */

@@ -12,7 +12,7 @@ import {
   toolkitConfig,
   toolkitKeystore,
   type ToolkitConfig,
-  type ToolkitKeystoreType,
+  type ToolkitInputs,
 } from './toolkit.js';
 
 export interface SecretNames {
@@ -21,25 +21,14 @@ export interface SecretNames {
   trustName: string;
 }
 
-export interface InitInputs extends SecretNames {
-  caCert: Buffer;
-  privateKey: KeyObject;
-  keystoreType: ToolkitKeystoreType;
-  password: string;
-  token: string;
-  caHostname: string;
-  port: number;
-  leafDays: number;
-  now: Date;
-  salt: Uint8Array;
-}
+export interface InitInputs extends SecretNames, ToolkitInputs {}
 
 export interface PinnedSecrets {
   private: SecretManifest;
   trust: SecretManifest;
 }
 
-function privateSecret(names: SecretNames, cfg: ToolkitConfig, keystore: Buffer, caCert: Buffer, now: Date): SecretManifest {
+function privateSecret(names: SecretNames, cfg: ToolkitConfig, keystore: Buffer, caCert: Uint8Array, now: Date): SecretManifest {
   return secretManifest(
     names.privateName,
     names.namespace,
@@ -110,6 +99,8 @@ export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: 
   });
   const cfg: ToolkitConfig = {
     ...config,
+    // The new keystore protects its key with the store password (an adopted config may name another).
+    keyPassword: config.keyStorePassword,
     dn: certInfo(inp.caCert).subject,
     signingAlgorithm: inp.privateKey.asymmetricKeyType === 'rsa' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA',
   };
@@ -153,8 +144,10 @@ export interface AdoptInputs extends SecretNames {
   /** config.json and the keystore it names, as the running toolkit wrote them. */
   configText: string;
   keystore: Buffer;
-  /** The current trust bundle, when the trust Secret already exists: the CA is appended to it. */
-  bundleText?: string;
+  /** The trust Secret, when it exists: the CA is appended to its bundle, its labels and annotations kept. */
+  existingTrust?: SecretManifest;
+  /** The private Secret being replaced (--force), when it exists: its labels and annotations are kept. */
+  existingPrivate?: SecretManifest;
   now: Date;
 }
 
@@ -168,15 +161,17 @@ export function adoptSecrets(inp: AdoptInputs): PinnedSecrets & { caCert: Buffer
   const { caCert } = readPrivateSecret(probe);
   const info = certInfo(caCert);
   if (!info.isCA) throw new RotationError(`the key entry's certificate (${info.subject}) is not a CA`);
-  const bundle = inp.bundleText === undefined ? encodeCertBundle([caCert]) : appendToBundle(inp.bundleText, caCert).text;
+  const bundle = inp.existingTrust === undefined ? encodeCertBundle([caCert]) : appendToBundle(readBundle(inp.existingTrust), caCert).text;
+  const priv = secretManifest(
+    inp.privateName,
+    inp.namespace,
+    { [TOOLKIT_CONFIG_FILE]: inp.configText, [config.keyStore]: inp.keystore },
+    { [ANN_CA_SHA256]: info.sha256, [ANN_ROTATED_AT]: inp.now.toISOString() },
+  );
+  const trust = trustSecret(inp, bundle);
   return {
-    private: secretManifest(
-      inp.privateName,
-      inp.namespace,
-      { [TOOLKIT_CONFIG_FILE]: inp.configText, [config.keyStore]: inp.keystore },
-      { [ANN_CA_SHA256]: info.sha256, [ANN_ROTATED_AT]: inp.now.toISOString() },
-    ),
-    trust: trustSecret(inp, bundle),
+    private: inp.existingPrivate ? keepMeta(inp.existingPrivate, priv) : priv,
+    trust: inp.existingTrust ? keepMeta(inp.existingTrust, trust) : trust,
     caCert,
   };
 }

@@ -1,7 +1,7 @@
 // The NiFi TLS toolkit's CA working-directory layout. `tls-toolkit.sh server --configJson config.json
 // --useConfigJson` reuses its CA only when config.json (passwords, token) and the keystore it names
 // (`nifi-ca-keystore.<type>`, key entry alias `nifi-key`) are both in its working directory.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { writeJks } from '../trust/jks.js';
 import { writePkcs12 } from '../trust/pkcs12.js';
 import { certInfo } from '../trust/cert.js';
@@ -10,8 +10,6 @@ export type ToolkitKeystoreType = 'jks' | 'pkcs12';
 export const TOOLKIT_KEY_ALIAS = 'nifi-key';
 export const TOOLKIT_CONFIG_FILE = 'config.json';
 export const toolkitKeystoreFile = (type: ToolkitKeystoreType): string => `nifi-ca-keystore.${type}`;
-/** The toolkit's server image runs from here by default. */
-export const TOOLKIT_DEFAULT_WORKDIR = '/opt/nifi/nifi-toolkit-current';
 
 /** config.json as the toolkit reads (and writes) it: TlsConfig's field names. */
 export interface ToolkitConfig {
@@ -119,9 +117,4 @@ export function parseToolkitConfig(text: string): ToolkitConfig {
   const type = (c.keyStoreType ?? 'jks').toLowerCase();
   if (type !== 'jks' && type !== 'pkcs12') throw new ToolkitError(`config.json keyStoreType ${type} is not supported (jks, pkcs12)`);
   return { ...(c as ToolkitConfig), keyStoreType: type };
-}
-
-/** Loads a PKCS#8 key from PEM or DER, for tests and `ca rotate` inputs. */
-export function loadPrivateKey(pemOrDer: string | Buffer): KeyObject {
-  return typeof pemOrDer === 'string' ? createPrivateKey(pemOrDer) : createPrivateKey({ key: pemOrDer, format: 'der', type: 'pkcs8' });
 }

@@ -1,13 +1,15 @@
 // Shared by the `ca` subcommands: option sets, flag checks, where the Secrets live, error mapping.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DnError, parseDn } from '../ca/dn.js';
 import { DEFAULT_CA_DAYS, generateKeyPair, randomSerial, selfSignedCa, type KeySpec } from '../ca/generate.js';
 import { RotationError } from '../ca/rotate.js';
 import { DEFAULT_PRIVATE_SECRET, DEFAULT_TRUST_SECRET } from '../ca/secrets.js';
-import { ToolkitError } from '../ca/toolkit.js';
+import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, ToolkitError, type ToolkitConfig } from '../ca/toolkit.js';
 import { InspectError } from '../trust/inspect.js';
 import { CliError } from './errors.js';
-import { readPassword } from './password.js';
+import { ioReason, readPassword } from './password.js';
 import { DirStore, kubeStore, type SecretStore } from './secret-store.js';
 
 export const out = (l: string): void => void process.stdout.write(`${l}\n`);
@@ -48,7 +50,8 @@ export function keyOptions(cmd: Command, subjectDefault: string): Command {
 }
 
 export function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
+  // Decimal digits only: Number() would also take "0x2382", "1e3" and "" (as 0).
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} must be a positive integer, got "${value}"`);
   return n;
 }
@@ -59,16 +62,19 @@ export function keySpec(f: KeyFlags): KeySpec {
   return f.keyType === 'rsa' ? { algorithm: 'rsa', rsaBits: bits } : { algorithm: 'ecdsa', curve: f.curve };
 }
 
-export function newCa(f: KeyFlags, subject: string, now: Date) {
-  try {
-    parseDn(subject);
-  } catch (err) {
-    if (err instanceof DnError) throw new CliError(`--subject: ${err.message}`);
-    throw err;
-  }
+/** X.509 dates end in 9999; a century is more than any CA should live. */
+const MAX_CA_DAYS = 36_500;
+
+function caDays(f: KeyFlags): number {
   const days = positiveInt(f.days, '--days');
+  if (days > MAX_CA_DAYS) throw new CliError(`--days must be at most ${MAX_CA_DAYS}, got "${f.days}"`);
+  return days;
+}
+
+export function newCa(f: KeyFlags, subject: string, now: Date) {
+  validateKeyFlags(f, subject);
   const keys = generateKeyPair(keySpec(f));
-  return selfSignedCa(keys, subject, now, days, randomSerial());
+  return selfSignedCa(keys, subject, now, caDays(f), randomSerial());
 }
 
 export async function storeFor(t: Target): Promise<SecretStore> {
@@ -86,6 +92,23 @@ export function guard<T>(fn: () => T): T {
     if (err instanceof RotationError || err instanceof ToolkitError || err instanceof InspectError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/** A toolkit working directory (or a mounted private Secret): config.json and the keystore it names. */
+export async function readToolkitDir(dir: string): Promise<{ configText: string; config: ToolkitConfig; keystore: Buffer; keystorePath: string }> {
+  const read = async <T>(path: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new CliError(`cannot read ${path}: ${ioReason(err)}`);
+    }
+  };
+  const cfgPath = join(dir, TOOLKIT_CONFIG_FILE);
+  const configText = await read(cfgPath, () => readFile(cfgPath, 'utf8'));
+  const config = guard(() => parseToolkitConfig(configText));
+  const keystorePath = join(dir, config.keyStore);
+  const keystore = await read(keystorePath, () => readFile(keystorePath));
+  return { configText, config, keystore, keystorePath };
 }
 
 export async function readSecret(value: { file?: string; env?: string }, what: string): Promise<string | undefined> {
@@ -107,5 +130,5 @@ export function validateKeyFlags(f: KeyFlags, subject: string | undefined): void
     }
   }
   keySpec(f);
-  positiveInt(f.days, '--days');
+  caDays(f);
 }

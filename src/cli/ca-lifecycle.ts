@@ -1,15 +1,14 @@
 // `ca init`, `ca adopt`, `ca rotate`, `ca prune`: the two Secrets of a pinned CA, read and written
 // through a SecretStore (manifest directory or cluster). The decisions are in src/ca/pin.ts.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { DEFAULT_CA_SUBJECT } from '../ca/generate.js';
-import { adoptSecrets, initSecrets, pruneSecrets, readBundle, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
+import { adoptSecrets, initSecrets, pruneSecrets, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
 import { secretData, secretKeys, type SecretManifest } from '../ca/secrets.js';
-import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, type ToolkitKeystoreType } from '../ca/toolkit.js';
+import type { ToolkitKeystoreType } from '../ca/toolkit.js';
 import { certInfo } from '../trust/cert.js';
 import { inspectBytes } from '../trust/inspect.js';
-import { guard, newCa, out, positiveInt, readSecret, storeFor, validateKeyFlags, warn, type KeyFlags, type Target } from './ca-common.js';
+import { guard, newCa, out, positiveInt, readSecret, readToolkitDir, storeFor, validateKeyFlags, warn, type KeyFlags, type Target } from './ca-common.js';
 import { CliError } from './errors.js';
 import { ioReason, readPassword } from './password.js';
 import type { SecretStore } from './secret-store.js';
@@ -117,25 +116,12 @@ export async function prune(f: Target): Promise<void> {
 
 export async function adopt(f: Target & { from: string; force?: boolean }): Promise<void> {
   const store = await storeFor(f);
-  const cfgPath = join(f.from, TOOLKIT_CONFIG_FILE);
-  let configText: string;
-  try {
-    configText = await readFile(cfgPath, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${cfgPath}: ${ioReason(err)}`);
-  }
-  const cfg = guard(() => parseToolkitConfig(configText));
-  const ksPath = join(f.from, cfg.keyStore);
-  let keystore: Buffer;
-  try {
-    keystore = await readFile(ksPath);
-  } catch (err) {
-    throw new CliError(`cannot read ${ksPath}: ${ioReason(err)}`);
-  }
+  const { configText, keystore } = await readToolkitDir(f.from);
   if (f.dir) await mkdir(f.dir, { recursive: true }).catch((err: unknown) => {
     throw new CliError(`cannot create ${f.dir}: ${ioReason(err)}`);
   });
-  if (!f.force && (await store.get(f.privateSecret))) {
+  const existingPrivate = await store.get(f.privateSecret);
+  if (existingPrivate && !f.force) {
     throw new CliError(`Secret ${f.privateSecret} already exists in ${store.where}; use --force to replace it`);
   }
   const existingTrust = await store.get(f.trustSecret);
@@ -146,7 +132,8 @@ export async function adopt(f: Target & { from: string; force?: boolean }): Prom
       trustName: f.trustSecret,
       configText,
       keystore,
-      bundleText: existingTrust ? readBundle(existingTrust) : undefined,
+      existingTrust,
+      existingPrivate,
       now: new Date(),
     }),
   );

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { issueCertificates } from '../tls/issue.js';
 import { isDnsName, serviceDnsNames } from '../tls/names.js';
-import { writeFileAtomic } from '../tls/write.js';
+import { writeFileAtomic } from '../trust/atomic-write.js';
 import { CliError } from './errors.js';
 import type { Register } from './index.js';
 
@@ -25,12 +25,12 @@ export const registerCerts: Register = (program: Command) => {
     .requiredOption('--out <dir>', 'directory to write into (created if missing; files are replaced)')
     .option('--dns <names...>', `DNS names for the serving certificate (default: ${serviceDnsNames().join(', ')}); localhost and 127.0.0.1 are always added`)
     .option('--days <n>', `validity in days (default: ${DEFAULT_DAYS})`)
-    .action((flags: CertsFlags) => {
-      runCerts(flags, new Date(), (line) => process.stdout.write(`${line}\n`));
+    .action(async (flags: CertsFlags) => {
+      await runCerts(flags, new Date(), (line) => process.stdout.write(`${line}\n`));
     });
 };
 
-export function runCerts(flags: CertsFlags, now: Date, print: (line: string) => void): void {
+export async function runCerts(flags: CertsFlags, now: Date, print: (line: string) => void): Promise<void> {
   const days = parseDays(flags.days);
   const dnsNames = flags.dns && flags.dns.length > 0 ? flags.dns.map((n) => n.toLowerCase()) : serviceDnsNames();
   const bad = dnsNames.filter((n) => !isDnsName(n));
@@ -38,10 +38,10 @@ export function runCerts(flags: CertsFlags, now: Date, print: (line: string) => 
 
   const issued = issueCertificates(now, { dnsNames, days });
   try {
-    mkdirSync(flags.out, { recursive: true });
-    writeFileAtomic(join(flags.out, 'ca.crt'), issued.caCert, 0o644);
-    writeFileAtomic(join(flags.out, 'tls.crt'), issued.cert, 0o644);
-    writeFileAtomic(join(flags.out, 'tls.key'), issued.key, 0o600);
+    await mkdir(flags.out, { recursive: true });
+    await writeFileAtomic(join(flags.out, 'ca.crt'), issued.caCert, 0o644);
+    await writeFileAtomic(join(flags.out, 'tls.crt'), issued.cert, 0o644);
+    await writeFileAtomic(join(flags.out, 'tls.key'), issued.key, 0o600);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new CliError(`--out ${flags.out}: cannot write (${e.code ?? e.message})`);

@@ -6,8 +6,11 @@ export class CliError extends Error {
   }
 }
 
-/** One line, whatever was thrown: never a stack trace on the terminal. */
+/**
+ * One line, whatever was thrown: never a stack trace on the terminal. The first line only: what
+ * libraries put below it is context, e.g. the YAML parser quoting a kubeconfig's token lines.
+ */
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+  return msg.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? 'unknown error';
 }

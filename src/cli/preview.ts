@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stringify } from 'yaml';
+import { isDnsLabel } from '../policy/fields.js';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import { flatten, previewObject } from '../preview/preview.js';
 import { parseObjects } from '../preview/read.js';
@@ -26,6 +27,8 @@ export function registerPreview(program: Command): void {
 }
 
 function runPreview(opts: PreviewOptions): void {
+  // It ends up in anti-affinity terms: a name the API server would refuse must not look previewable.
+  if (!isDnsLabel(opts.namespace)) throw new CliError(`-n: must be a namespace name (DNS label), got ${JSON.stringify(opts.namespace)}`);
   const policy = opts.policy ? loadPolicyFile(opts.policy) : builtinPolicy();
   const source = opts.filename === '-' ? '(stdin)' : opts.filename;
   let text: string;

@@ -11,7 +11,7 @@ import { ioReason } from './password.js';
 export interface SecretStore {
   readonly where: string;
   get(name: string): Promise<SecretManifest | undefined>;
-  /** Creates or replaces. `secretData` marks a Secret holding private material (file mode 0600). */
+  /** Creates or replaces. `private` marks a Secret holding private material (file mode 0600 in a directory). */
   put(secret: SecretManifest, opts: { private: boolean }): Promise<void>;
 }
 

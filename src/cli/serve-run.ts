@@ -121,10 +121,15 @@ async function startClusterWatch(store: PolicyStore, readiness: Readiness, logge
   readiness.waitFor(CLUSTER_POLICIES);
   // Loaded only here: the Kubernetes client is heavy, and preview or the init container never need it.
   const { watchClusterPolicies } = await import('../policy/cluster-source.js');
-  return watchClusterPolicies(store, logger, () => {
-    readiness.done(CLUSTER_POLICIES);
-    logger.info({ policies: store.snapshot().cluster.map((p) => p.name) }, 'cluster policies synced');
-  });
+  try {
+    return watchClusterPolicies(store, logger, () => {
+      readiness.done(CLUSTER_POLICIES);
+      logger.info({ policies: store.snapshot().cluster.map((p) => p.name) }, 'cluster policies synced');
+    });
+  } catch (err) {
+    // Only loading the kubeconfig throws here; list and watch failures are retried inside.
+    throw new CliError(`--watch-policies: cannot load a kubeconfig: ${oneLine(err)}`);
+  }
 }
 
 function loadPolicy(file: string | undefined): Policy {

@@ -10,6 +10,9 @@ export const BUNDLE_VOLUME = 'nifi-ca-guard-bundle';
 export const TRUSTSTORE_VOLUME = 'nifi-ca-guard-truststore';
 export const INIT_CONTAINER = 'nifi-ca-guard-truststore';
 
+/** The uid this project's image runs as (the Dockerfile's USER). */
+export const IMAGE_UID = 65532;
+
 /** Where the init container sees the bundle Secret and writes the truststore. */
 export const INIT_BUNDLE_DIR = '/var/run/nifi-ca-guard/bundle';
 export const INIT_TRUSTSTORE_DIR = '/var/run/nifi-ca-guard/truststore';

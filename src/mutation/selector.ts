@@ -27,10 +27,6 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
   return true;
 }
 
-export function anySelectorMatches(selectors: readonly LabelSelector[], labels: Readonly<Record<string, string>>): boolean {
-  return selectors.some((s) => selectorMatches(s, labels));
-}
-
 /** Namespace patterns are names or globs with `*` and `?`; an empty list selects every namespace. */
 export function namespaceSelected(patterns: readonly string[], namespace: string): boolean {
   if (patterns.length === 0) return true;

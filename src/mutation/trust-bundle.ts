@@ -4,6 +4,7 @@ import {
   ENV_PASSWORD,
   ENV_PATH,
   ENV_TYPE,
+  IMAGE_UID,
   INIT_BUNDLE_DIR,
   INIT_CONTAINER,
   INIT_TRUSTSTORE_DIR,
@@ -13,7 +14,7 @@ import {
   TRUSTSTORE_VOLUME,
 } from './names.js';
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
-import { arrayAt, containsAll, isJson, type Json } from './pod.js';
+import { arrayAt, containsAll, isJson, readPath, type Json } from './pod.js';
 import type { StepOutcome } from './step.js';
 
 /** The bundle file name inside the init container, whatever the Secret's key is called. */
@@ -74,6 +75,8 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   if (typeof sel === 'string') return skip(sel);
   outcome.warnings.push(...sel.missing.map((name) => `no container named ${name} to mount the truststore into`));
   if (sel.targets.length === 0) return skip('no container selected');
+  // A pod-level runAsUser 0 would be inherited, and the kubelet refuses uid 0 under runAsNonRoot.
+  if (readPath(sel.spec, 'securityContext', 'runAsUser') === 0) (items.initContainer.securityContext as Json).runAsUser = IMAGE_UID;
   const conflict = injectionConflict(sel, items, (c) =>
     c.env != null && !Array.isArray(c.env) ? `container ${String(c.name)} has malformed env` : undefined,
   );

@@ -10,7 +10,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[mkMGTPE]|[num])?$/;
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
+const SUFFIX: Readonly<Record<string, number>> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
 
 export function isDnsLabel(s: string): boolean {
   return s.length <= 63 && DNS_LABEL.test(s);
@@ -23,6 +27,13 @@ export function isSecretKey(s: string): boolean {
 }
 export function isQuantity(s: string): boolean {
   return QUANTITY.test(s);
+}
+
+/** The value of a quantity that passed isQuantity, for comparing requests with limits. */
+export function quantityValue(s: string): number {
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$/.exec(s)!;
+  const suffix = m[2]!;
+  return /^[eE]/.test(suffix) ? Number(m[1]! + suffix) : Number(m[1]) * SUFFIX[suffix]!;
 }
 
 /** A qualified label key: optional DNS-subdomain prefix, `/`, and a name of at most 63 characters. */

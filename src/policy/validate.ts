@@ -1,3 +1,4 @@
+import { INIT_CA_SECRET_DIR } from '../mutation/names.js';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC, deepFreeze } from './defaults.js';
 import {
   isDnsLabel,
@@ -11,6 +12,7 @@ import {
   optObject,
   optString,
   optStringArray,
+  quantityValue,
   unknownKeys,
   type Issues,
 } from './fields.js';
@@ -29,6 +31,8 @@ import {
 
 export type ValidationResult = { ok: true; policy: Policy } | { ok: false; issues: string[] };
 
+/** Resource names a container may request without a domain (extended resources carry one). */
+const STANDARD_RESOURCE = /^(cpu|memory|ephemeral-storage|hugepages-[0-9A-Za-z]+)$/;
 const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/;
 
 /**
@@ -96,24 +100,17 @@ function parsePlacement(p: Record<string, unknown>, path: string, issues: Issues
 function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues): TrustBundleSpec {
   const d = DEFAULT_SPEC.trustBundle;
   unknownKeys(t, ['enabled', 'secretName', 'key', 'format', 'mountPath', 'containers', 'password', 'initContainer'], path, issues);
-  const secretName = optString(t, 'secretName', path, issues, d.secretName);
-  if (!isDnsSubdomain(secretName)) issues.push(`${path}.secretName: must be a Secret name (DNS subdomain)`);
+  const secretName = secretNameField(t, path, issues, d.secretName);
   const key = optString(t, 'key', path, issues, d.key);
   if (!isSecretKey(key)) issues.push(`${path}.key: must be a Secret data key (alphanumerics, "-", "_", ".")`);
-  const mountPath = optString(t, 'mountPath', path, issues, d.mountPath);
-  if (!mountPath.startsWith('/') || mountPath === '/' || mountPath.includes(':') || mountPath.split('/').includes('..')) {
-    issues.push(`${path}.mountPath: must be an absolute path other than "/", without ":" or ".."`);
-  }
-  const containers = optStringArray(t, 'containers', path, issues, d.containers);
-  containers.forEach((c, i) => {
-    if (!isDnsLabel(c)) issues.push(`${path}.containers[${i}]: must be a container name (DNS label)`);
-  });
+  const mountPath = directoryField(t, 'mountPath', path, issues, d.mountPath);
+  const containers = containersField(t, path, issues, d.containers);
   return {
     enabled: optBool(t, 'enabled', path, issues, d.enabled),
     secretName,
     key,
     format: optEnum(t, 'format', path, issues, ['pkcs12', 'jks', 'pem'], d.format),
-    mountPath: mountPath.replace(/\/+$/, ''),
+    mountPath,
     containers,
     password: parsePassword(optObject(t, 'password', path, issues), `${path}.password`, issues),
     initContainer: parseInitContainer(optObject(t, 'initContainer', path, issues), `${path}.initContainer`, issues),
@@ -123,16 +120,11 @@ function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issu
 function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): CaPinningSpec {
   const d = DEFAULT_SPEC.caPinning;
   unknownKeys(c, ['enabled', 'secretName', 'workDir', 'containers', 'runAsUser', 'initContainer'], path, issues);
-  const secretName = optString(c, 'secretName', path, issues, d.secretName);
-  if (!isDnsSubdomain(secretName)) issues.push(`${path}.secretName: must be a Secret name (DNS subdomain)`);
-  const workDir = optString(c, 'workDir', path, issues, d.workDir);
-  if (!workDir.startsWith('/') || workDir === '/' || workDir.includes(':') || workDir.split('/').includes('..')) {
-    issues.push(`${path}.workDir: must be an absolute path other than "/", without ":" or ".."`);
-  }
-  const containers = optStringArray(c, 'containers', path, issues, d.containers);
-  containers.forEach((name, i) => {
-    if (!isDnsLabel(name)) issues.push(`${path}.containers[${i}]: must be a container name (DNS label)`);
-  });
+  const secretName = secretNameField(c, path, issues, d.secretName);
+  const workDir = directoryField(c, 'workDir', path, issues, d.workDir);
+  // The restore init container mounts both: one path twice makes the API server refuse the pod.
+  if (workDir === INIT_CA_SECRET_DIR) issues.push(`${path}.workDir: must not be ${INIT_CA_SECRET_DIR}, where the restore init container mounts the Secret`);
+  const containers = containersField(c, path, issues, d.containers);
   let runAsUser = d.runAsUser;
   if (c.runAsUser !== undefined) {
     if (typeof c.runAsUser !== 'number' || !Number.isInteger(c.runAsUser) || c.runAsUser < 1 || c.runAsUser > 2147483647) {
@@ -142,11 +134,34 @@ function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues
   return {
     enabled: optBool(c, 'enabled', path, issues, d.enabled),
     secretName,
-    workDir: workDir.replace(/\/+$/, ''),
+    workDir,
     containers,
     runAsUser,
     initContainer: parseInitContainer(optObject(c, 'initContainer', path, issues), `${path}.initContainer`, issues, initDefaults),
   };
+}
+
+function secretNameField(obj: Record<string, unknown>, path: string, issues: Issues, fallback: string): string {
+  const name = optString(obj, 'secretName', path, issues, fallback);
+  if (!isDnsSubdomain(name)) issues.push(`${path}.secretName: must be a Secret name (DNS subdomain)`);
+  return name;
+}
+
+/** A directory to mount at, trailing slashes dropped so that planners compare paths exactly. */
+function directoryField(obj: Record<string, unknown>, key: string, path: string, issues: Issues, fallback: string): string {
+  const dir = optString(obj, key, path, issues, fallback);
+  if (!dir.startsWith('/') || dir === '/' || dir.includes(':') || dir.split('/').includes('..')) {
+    issues.push(`${path}.${key}: must be an absolute path other than "/", without ":" or ".."`);
+  }
+  return dir.replace(/\/+$/, '');
+}
+
+function containersField(obj: Record<string, unknown>, path: string, issues: Issues, fallback: readonly string[]): string[] {
+  const names = optStringArray(obj, 'containers', path, issues, fallback);
+  names.forEach((name, i) => {
+    if (!isDnsLabel(name)) issues.push(`${path}.containers[${i}]: must be a container name (DNS label)`);
+  });
+  return names;
 }
 
 function parsePassword(p: Record<string, unknown>, path: string, issues: Issues): PasswordSource {
@@ -196,10 +211,20 @@ function parseResources(v: unknown, path: string, issues: Issues): ResourceRequi
     const q: Record<string, string> = {};
     for (const [name, amount] of Object.entries(m)) {
       const s = typeof amount === 'number' ? String(amount) : amount;
-      if (typeof s !== 'string' || !isQuantity(s)) issues.push(`${path}.${part}.${name}: must be a quantity such as 100m or 64Mi`);
+      if (!STANDARD_RESOURCE.test(name) && !(name.includes('/') && !labelKeyProblem(name))) {
+        issues.push(`${path}.${part}.${name}: must be cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified name`);
+      } else if (typeof s !== 'string' || !isQuantity(s)) issues.push(`${path}.${part}.${name}: must be a quantity such as 100m or 64Mi`);
+      else if (quantityValue(s) < 0) issues.push(`${path}.${part}.${name}: must not be negative`);
       else q[name] = s;
     }
     out[part] = q;
+  }
+  // The API server refuses a container whose request exceeds its limit: every NiFi pod would be refused.
+  for (const [name, request] of Object.entries(out.requests ?? {})) {
+    const limit = out.limits?.[name];
+    if (limit !== undefined && quantityValue(request) > quantityValue(limit)) {
+      issues.push(`${path}.requests.${name}: must not exceed limits.${name} (${limit})`);
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,14 @@ describe('cli: nifi-ca-guard certs', () => {
     const res = await runCli(['certs', '--out', join(file, 'sub')]);
     expect(res.code).to.equal(1);
     expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --out .*: cannot write \(ENOTDIR\)$/);
+  });
+
+  it('a failed write leaves no temporary file behind (no stray copy of the private key)', async () => {
+    mkdirSync(join(root, 'tls.key')); // rename onto a directory fails
+    const res = await runCli(['certs', '--out', root]);
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --out .*: cannot write \(EISDIR\)$/);
+    expect(readdirSync(root).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
   });
 
   it('requires --out (usage error, exit 2)', async () => {

@@ -100,20 +100,35 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     expect(proc.stderr()).to.not.match(/BEGIN/);
   });
 
-  const failures = [
+  const failures: { name: string; args: () => string[]; env?: Record<string, string>; error: RegExp }[] = [
     { name: 'a missing certificate file', args: () => ['--tls-cert', join(dir, 'nope.crt'), '--tls-key', join(dir, 'tls.key')], error: /^nifi-ca-guard: TLS: .*nope\.crt: cannot read \(ENOENT\)$/ },
     { name: 'a key that does not match', args: () => ['--tls-cert', join(dir, 'ca.crt'), '--tls-key', join(dir, 'tls.key')], error: /^nifi-ca-guard: TLS: .*does not match the certificate$/ },
     { name: 'a bad port', args: () => ['--port', 'http', ...tlsArgs()], error: /^nifi-ca-guard: --port: must be an integer/ },
     { name: 'a missing policy file', args: () => ['--policy', join(dir, 'no-policy.yaml'), ...tlsArgs()], error: /^nifi-ca-guard: --policy .*no-policy\.yaml: / },
+    {
+      name: 'a kubeconfig that cannot be read, with --watch-policies',
+      args: () => ['--watch-policies', ...tlsArgs()],
+      env: { KUBECONFIG: '/nonexistent-ncg-kubeconfig' },
+      error: /^nifi-ca-guard: --watch-policies: cannot load a kubeconfig: ENOENT/,
+    },
   ];
   for (const f of failures) {
     it(`exits 1 with one line for ${f.name}`, async () => {
-      const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', ...f.args()]);
+      const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', ...f.args()], f.env);
       expect(res.code, res.stderr).to.equal(1);
       expect(res.stderr.trim()).to.match(f.error);
       expect(res.stderr.trim().split('\n')).to.have.length(1);
     });
   }
+
+  it('never prints kubeconfig text (tokens) when the kubeconfig is not valid YAML', async () => {
+    const kubeconfig = join(dir, 'broken-kubeconfig');
+    writeFileSync(kubeconfig, 'users:\n- name: u\n  user: {token: s3cr3t-tok}\nclusters: [\n');
+    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--watch-policies', ...tlsArgs()], { KUBECONFIG: kubeconfig });
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --watch-policies: cannot load a kubeconfig: /);
+    expect(res.stderr).to.not.include('s3cr3t-tok');
+  });
 
   it('exits 1 with one line for a policy file with invalid fields', async () => {
     const file = join(dir, 'bad-policy.yaml');

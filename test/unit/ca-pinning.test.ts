@@ -59,6 +59,21 @@ describe('ca-pinning planner', () => {
     expect(pod).to.deep.equal(once);
   });
 
+  it('recognises its own items after API-server defaulting (reinvocation)', () => {
+    const pod = podOf({ containers: [toolkit()] });
+    planCaPinning(pod, cp);
+    const s = spec(pod);
+    // What the API server adds when it decodes the patched pod.
+    Object.assign((s.initContainers as Json[])[0]!, { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
+    ((s.volumes as Json[])[0]!.secret as Json).defaultMode = 420;
+    Object.assign((s.containers as Json[])[0]!, { terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' });
+    const before = structuredClone(pod);
+    const again = planCaPinning(pod, cp);
+    expect(again.state).to.equal('present');
+    expect(again.warnings).to.deep.equal([]);
+    expect(pod).to.deep.equal(before);
+  });
+
   const skips: { name: string; pod: Json; warning: RegExp }[] = [
     {
       name: 'working directory already a volume',
@@ -129,6 +144,11 @@ describe('policy validation: caPinning', () => {
     expect(follow.ok && follow.policy.spec.caPinning.initContainer).to.deep.include({ image: 'registry.example.com/ncg:1', imagePullPolicy: 'Always' });
     const own = validatePolicy({ ...doc({}), spec: { ...tb, caPinning: { initContainer: { image: 'other:2' } } } });
     expect(own.ok && own.policy.spec.caPinning.initContainer).to.deep.include({ image: 'other:2', imagePullPolicy: 'Always' });
+  });
+
+  it("refuses the restore container's own Secret directory as workDir (two mounts at one path)", () => {
+    const r = validatePolicy(doc({ enabled: true, workDir: '/var/run/nifi-ca-guard/ca/' }));
+    expect(r.ok ? [] : r.issues).to.deep.equal(['spec.caPinning.workDir: must not be /var/run/nifi-ca-guard/ca, where the restore init container mounts the Secret']);
   });
 
   it('trims a trailing slash from workDir', () => {

@@ -7,16 +7,23 @@ import type { Json } from '../../src/mutation/pod.js';
 import { policyWith } from '../support/policy.js';
 
 // Names drawn from small pools so that collisions with the webhook's own names actually happen.
-const OURS = ['nifi-ca-guard-bundle', 'nifi-ca-guard-truststore'];
+const OURS = ['nifi-ca-guard-bundle', 'nifi-ca-guard-truststore', 'nifi-ca-guard-ca-secret', 'nifi-ca-guard-ca-workdir', 'nifi-ca-guard-ca-restore'];
 const name = fc.constantFrom('nifi', 'ca', 'sidecar', 'data', 'conf', ...OURS);
 const labelPool = fc.constantFrom<Record<string, string>>(
   { app: 'nifi' }, { app: 'nifi-ca' }, { 'app.kubernetes.io/name': 'nifi' }, { 'app.kubernetes.io/name': 'nifi-ca' },
   { app: 'web' }, { app: 'nifi', 'app.kubernetes.io/name': 'nifi-ca' }, {},
 );
 const envVar = fc.record({ name: fc.constantFrom('JAVA_OPTS', 'TRUSTSTORE_PATH', 'TRUSTSTORE_TYPE', 'TRUSTSTORE_PASSWORD', 'X'), value: fc.string({ maxLength: 5 }) });
-const mount = fc.record({ name, mountPath: fc.constantFrom('/data', '/opt/nifi/trust', '/opt/nifi/trust/', '/conf') });
+const mount = fc.record({ name, mountPath: fc.constantFrom('/data', '/opt/nifi/trust', '/opt/nifi/trust/', '/conf', '/var/lib/nifi-ca') });
 const container = fc.record(
-  { name, image: fc.constant('img'), env: fc.array(envVar, { maxLength: 3 }), volumeMounts: fc.array(mount, { maxLength: 2 }) },
+  {
+    name,
+    image: fc.constant('img'),
+    env: fc.array(envVar, { maxLength: 3 }),
+    volumeMounts: fc.array(mount, { maxLength: 2 }),
+    workingDir: fc.constantFrom('', '/var/lib/nifi-ca', '/var/lib/nifi-ca/', '/opt'),
+    securityContext: fc.record({ runAsUser: fc.constantFrom(0, 1000) }),
+  },
   { requiredKeys: ['name', 'image'] },
 );
 const volume = fc.oneof(fc.record({ name, emptyDir: fc.constant({}) }), fc.record({ name, secret: fc.record({ secretName: fc.constant('s') }) }));
@@ -52,11 +59,13 @@ const pod = fc
       containers: fc.array(container, { minLength: 1, maxLength: 3 }),
       volumes: fc.option(fc.array(volume, { maxLength: 3 }), { nil: undefined }),
       extra: fc.option(fc.constant({ hostname: 'h', priorityClassName: 'p' }), { nil: undefined }),
+      securityContext: fc.option(fc.record({ runAsUser: fc.constantFrom(0, 2000) }), { nil: undefined }),
     },
     { requiredKeys: ['labels', 'containers'] },
   )
   .map((p): Json => {
     const spec: Json = { containers: p.containers, ...(p.extra ?? {}) };
+    if (p.securityContext !== undefined) spec.securityContext = p.securityContext;
     if (p.affinity !== undefined) spec.affinity = p.affinity;
     if (p.initContainers !== undefined) spec.initContainers = p.initContainers;
     if (p.volumes !== undefined) spec.volumes = p.volumes;
@@ -68,6 +77,7 @@ const policy = fc
   .record({
     placement: fc.record({ mode: fc.constantFrom('required', 'preferred', 'off'), topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone') }),
     trustBundle: fc.record({ enabled: fc.boolean(), format: fc.constantFrom('pkcs12', 'jks', 'pem'), containers: fc.constantFrom([], ['nifi'], ['ghost']) }),
+    caPinning: fc.record({ enabled: fc.boolean(), containers: fc.constantFrom([], ['ca'], ['ghost']) }),
     enforcement: fc.constantFrom('enforce', 'audit'),
     allowOptOut: fc.boolean(),
   })
@@ -80,6 +90,7 @@ const OWNED = [
   /^\/spec\/affinity(\/podAntiAffinity(\/(required|preferred)DuringSchedulingIgnoredDuringExecution(\/\d+)?)?)?$/,
   /^\/spec\/(volumes|initContainers)(\/\d+)?$/,
   /^\/spec\/containers\/\d+\/(volumeMounts|env)(\/\d+)?$/,
+  /^\/spec\/containers\/\d+\/workingDir$/,
 ];
 
 function checkOwnership(original: Json, patch: readonly Operation[]): void {
@@ -91,7 +102,9 @@ function checkOwnership(original: Json, patch: readonly Operation[]): void {
     if (!/^\d+$/.test(last) && !last.startsWith('nifi-ca-guard.io')) {
       // Adding an object member replaces it: only allowed where nothing (or null) was there.
       const existing = fjp.getValueByPointer(doc, op.path) as unknown;
-      expect(existing === undefined || existing === null, `${op.op} ${op.path} overwrites a user value`).to.equal(true);
+      // An empty workingDir is Kubernetes' "unset" (omitempty): the image default, not a user's choice.
+      const unset = existing === undefined || existing === null || (last === 'workingDir' && existing === '');
+      expect(unset, `${op.op} ${op.path} overwrites a user value`).to.equal(true);
     }
     doc = fjp.applyOperation(doc, op, true, true, false).newDocument;
   }

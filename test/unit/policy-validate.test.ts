@@ -84,6 +84,25 @@ describe('policy validation', () => {
         'spec.trustBundle.initContainer.resources.limits.memory: must be a quantity such as 100m or 64Mi',
       ],
     },
+    {
+      // The API server refuses such a container, so every NiFi pod would be refused with it.
+      name: 'negative quantities and requests above limits',
+      doc: withSpec({ trustBundle: { initContainer: { resources: { requests: { cpu: '500m', memory: '-1Mi' }, limits: { cpu: '0.2', memory: '128Mi' } } } } }),
+      issues: [
+        'spec.trustBundle.initContainer.resources.requests.memory: must not be negative',
+        'spec.trustBundle.initContainer.resources.requests.cpu: must not exceed limits.cpu (0.2)',
+      ],
+    },
+    {
+      name: 'a resource name Kubernetes does not know',
+      doc: withSpec({ trustBundle: { initContainer: { resources: { limits: { cpus: '1', 'example.com/gpu': '1' } } } } }),
+      issues: ['spec.trustBundle.initContainer.resources.limits.cpus: must be cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified name'],
+    },
+    {
+      name: 'a quantity with a suffix Kubernetes does not know (K is neither k nor Ki)',
+      doc: withSpec({ caPinning: { initContainer: { resources: { limits: { memory: '64K' } } } } }),
+      issues: ['spec.caPinning.initContainer.resources.limits.memory: must be a quantity such as 100m or 64Mi'],
+    },
     { name: 'namespace glob', doc: withSpec({ namespaces: ['prod-*', 'Bad_NS', 3] }), issues: ['spec.namespaces[2]: must be a string', 'spec.namespaces[1]: must be a namespace name or a glob of one (with * and ?)'] },
   ];
   for (const c of invalid) {
@@ -93,6 +112,13 @@ describe('policy validation', () => {
       if (!r.ok) expect(r.issues).to.have.members(c.issues);
     });
   }
+
+  it('compares requests with limits across units', () => {
+    const r = validatePolicy(withSpec({ trustBundle: { initContainer: { resources: { requests: { cpu: '100m', memory: '1000Mi' }, limits: { cpu: 1, memory: '1Gi' } } } } }));
+    expect(r.ok, r.ok ? '' : r.issues.join('; ')).to.equal(true);
+    const big = validatePolicy(withSpec({ trustBundle: { initContainer: { resources: { requests: { memory: '2e9' }, limits: { memory: '1Gi' } } } } }));
+    expect(big.ok ? [] : big.issues).to.deep.equal(['spec.trustBundle.initContainer.resources.requests.memory: must not exceed limits.memory (1Gi)']);
+  });
 
   it('fills the built-in defaults for an empty spec', () => {
     const r = validatePolicy(base);

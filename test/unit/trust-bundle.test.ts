@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { IMAGE_UID } from '../../src/mutation/names.js';
 import { findByName, type Json } from '../../src/mutation/pod.js';
 import { planTrustBundle, trustBundleItems } from '../../src/mutation/trust-bundle.js';
+import { repoPath } from '../support/paths.js';
 import { policyWith } from '../support/policy.js';
 
 const tb = policyWith({}).spec.trustBundle;
@@ -38,6 +41,23 @@ describe('trust-bundle planner', () => {
       'truststore', '--bundle', '/var/run/nifi-ca-guard/bundle/ca.crt',
       '--out', '/var/run/nifi-ca-guard/truststore/truststore.p12', '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD',
     ]);
+  });
+
+  it('gives the init container a non-root uid in a pod that runs as root (runAsNonRoot would refuse uid 0)', () => {
+    const pod = podOf({ securityContext: { runAsUser: 0 }, containers: [nifi()] });
+    planTrustBundle(pod, tb);
+    const init = (spec(pod).initContainers as Json[])[0]!;
+    expect(init.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 65532 });
+    const again = structuredClone(pod);
+    expect(planTrustBundle(pod, tb).state).to.equal('present');
+    expect(pod).to.deep.equal(again);
+    const rootless = podOf({ securityContext: { runAsUser: 1000 }, containers: [nifi()] });
+    planTrustBundle(rootless, tb);
+    expect(((spec(rootless).initContainers as Json[])[0]!.securityContext as Json).runAsUser).to.equal(undefined);
+  });
+
+  it("uses the Dockerfile's USER as that uid", () => {
+    expect(readFileSync(repoPath('Dockerfile'), 'utf8')).to.match(new RegExp(`^USER ${IMAGE_UID}(:\\d+)?$`, 'm'));
   });
 
   const formats = [
@@ -97,6 +117,16 @@ describe('trust-bundle planner', () => {
     const containers = spec(pod).containers as Json[];
     expect(findByName(containers, 'sidecar')).to.deep.equal({ name: 'sidecar', image: 'x' });
     expect(findByName(containers, 'nifi')!.volumeMounts).to.have.length(1);
+  });
+
+  it('keeps the missing-container warning when a collision then skips the step', () => {
+    const pod = podOf({ containers: [nifi()], volumes: [{ name: 'nifi-ca-guard-bundle', emptyDir: {} }] });
+    const out = planTrustBundle(pod, policyWith({ trustBundle: { containers: ['nifi', 'ghost'] } }).spec.trustBundle);
+    expect(out.state).to.equal('skipped');
+    expect(out.warnings).to.deep.equal([
+      'no container named ghost to mount the truststore into',
+      'volume nifi-ca-guard-bundle already exists; trust bundle not injected',
+    ]);
   });
 
   it('recognises its own items after API-server defaulting (reinvocation)', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { parseDn, encodeDn } from '../../../src/ca/dn.js';
 import { generateKeyPair, selfSignedCa } from '../../../src/ca/generate.js';
-import { initSecrets, pruneSecrets, readBundle, readPrivateSecret, rotateSecrets } from '../../../src/ca/pin.js';
+import { adoptSecrets, initSecrets, pruneSecrets, readBundle, readPrivateSecret, rotateSecrets } from '../../../src/ca/pin.js';
 import { appendToBundle, pruneBundle, RotationError } from '../../../src/ca/rotate.js';
 import { secretData } from '../../../src/ca/secrets.js';
 import { parseToolkitConfig, toolkitConfig, toolkitKeystore } from '../../../src/ca/toolkit.js';
@@ -182,6 +182,17 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
     expect(r.trust.metadata.namespace).to.equal('nifi');
   });
 
+  it('rotateSecrets: the key in the new keystore opens with the keyPassword the new config.json names', () => {
+    // An adopted CA from `tls-toolkit.sh server --differentKeyAndKeyStorePasswords`: two passwords.
+    const s = init();
+    const cfg = { ...JSON.parse(secretData(s.private, 'config.json')!.toString()), keyPassword: 'a-different-key-pw' };
+    const adopted = { ...s.private, data: { ...s.private.data, 'config.json': Buffer.from(JSON.stringify(cfg)).toString('base64') } };
+    const r = rotateSecrets({ oldPrivate: adopted, oldTrust: s.trust, caCert: next.cert, privateKey: next.privateKey, now: NOW, salt: Buffer.alloc(20, 2) });
+    const after = JSON.parse(secretData(r.private, 'config.json')!.toString());
+    const key = readJks(secretData(r.private, after.keyStore)!, after.keyStorePassword).find((e) => e.kind === 'key')!;
+    expect(() => recoverKey(key.protectedKey!, after.keyPassword)).not.to.throw();
+  });
+
   it('rotateSecrets keeps user labels and annotations, drops server-set metadata', () => {
     const s = init();
     const live = (m: typeof s.private) => ({ ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels, team: 'data' }, annotations: { ...m.metadata.annotations, note: 'x' }, resourceVersion: '42', uid: 'u' } });
@@ -192,6 +203,29 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
       expect(m).not.to.have.property('resourceVersion');
     }
     expect(r.private.metadata.annotations['nifi-ca-guard.io/ca-sha256']).to.equal(certInfo(next.cert).sha256);
+  });
+
+  it('adoptSecrets over existing Secrets keeps their labels and annotations, and the bundle', () => {
+    const s = init();
+    const live = (m: typeof s.private) => ({ ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels, team: 'data' }, annotations: { ...m.metadata.annotations, note: 'x' }, resourceVersion: '42' } });
+    const other = makeCa({ subject: 'CN=other' });
+    const trust = live({ ...s.trust, data: { 'ca.crt': Buffer.from(other.pem).toString('base64') } });
+    const r = adoptSecrets({
+      namespace: 'nifi',
+      privateName: 'nifi-ca-keystore',
+      trustName: 'nifi-ca-trust',
+      configText: secretData(s.private, 'config.json')!.toString(),
+      keystore: secretData(s.private, 'nifi-ca-keystore.jks')!,
+      existingPrivate: live(s.private),
+      existingTrust: trust,
+      now: NOW,
+    });
+    for (const m of [r.private.metadata, r.trust.metadata]) {
+      expect(m.labels).to.include({ team: 'data', 'app.kubernetes.io/managed-by': 'nifi-ca-guard' });
+      expect(m.annotations).to.include({ note: 'x' });
+      expect(m).not.to.have.property('resourceVersion');
+    }
+    expect(readBundle(r.trust)).to.equal(other.pem + old.pem);
   });
 
   it('rotateSecrets puts the current CA back when the bundle lost it', () => {
