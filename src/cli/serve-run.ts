@@ -1,7 +1,7 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { resolveConfig, type ConfigFlags, type RuntimeConfig } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
-import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
+import { builtinPolicy, readPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import { PolicyStore } from '../policy/store.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
@@ -49,7 +49,8 @@ export interface Webhook {
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
-  const store = new PolicyStore(loadPolicy(config.policyFile));
+  const loaded = loadPolicy(config.policyFile);
+  const store = new PolicyStore(loaded.policy);
   let pair: TlsPair;
   try {
     pair = readPair(config.tlsCert, config.tlsKey);
@@ -96,7 +97,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     intervalMs: config.reloadIntervalMs,
     onReload: showExpiry,
   });
-  const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs) : undefined;
+  const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
     { url: running.url, port: running.port, policy: store.current().name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
     'listening',
@@ -132,10 +133,10 @@ async function startClusterWatch(store: PolicyStore, readiness: Readiness, logge
   }
 }
 
-function loadPolicy(file: string | undefined): Policy {
-  if (file === undefined) return builtinPolicy();
+function loadPolicy(file: string | undefined): { policy: Policy; text?: string } {
+  if (file === undefined) return { policy: builtinPolicy() };
   try {
-    return loadPolicyFile(file);
+    return readPolicyFile(file);
   } catch (err) {
     throw new CliError(`--policy ${file}: ${oneLine(err)}`);
   }

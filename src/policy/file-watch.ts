@@ -15,8 +15,9 @@ export interface PolicyWatch {
  * Polls the policy file's content (a ConfigMap volume swaps a symlink; editors rename). A changed
  * file that fails validation is logged with its field paths and the policy in force is kept.
  */
-export function watchPolicyFile(file: string, store: PolicyStore, logger: Logger, intervalMs: number): PolicyWatch {
-  let seen = digestOf(safeRead(file) ?? '');
+export function watchPolicyFile(file: string, store: PolicyStore, logger: Logger, intervalMs: number, loadedText?: string): PolicyWatch {
+  // Start from the text the policy in force came from, so an edit made since then is not missed.
+  let seen = digestOf(loadedText ?? safeRead(file) ?? '');
   const check = (): boolean => {
     const text = safeRead(file);
     if (text === undefined) return false; // mid-swap or deleted: keep serving what we have

@@ -27,8 +27,8 @@ export function parsePolicyText(text: string, source: string): Policy {
   return result.policy;
 }
 
-/** Reads and validates a local policy file. */
-export function loadPolicyFile(path: string): Policy {
+/** Reads and validates a local policy file; `text` is what was validated (the watcher starts from it). */
+export function readPolicyFile(path: string): { policy: Policy; text: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -36,5 +36,10 @@ export function loadPolicyFile(path: string): Policy {
     const code = (err as NodeJS.ErrnoException).code ?? 'read error';
     throw new PolicyError(path, [`(file): cannot read (${code})`]);
   }
-  return parsePolicyText(text, path);
+  return { policy: parsePolicyText(text, path), text };
+}
+
+/** Reads and validates a local policy file. */
+export function loadPolicyFile(path: string): Policy {
+  return readPolicyFile(path).policy;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/log.js';
 import { watchPolicyFile } from '../../src/policy/file-watch.js';
-import { loadPolicyFile } from '../../src/policy/load.js';
+import { loadPolicyFile, readPolicyFile } from '../../src/policy/load.js';
 import { PolicyStore } from '../../src/policy/store.js';
 import { LogCapture } from '../support/logs.js';
 
@@ -45,6 +45,28 @@ describe('policy file reload', () => {
       expect(store.current().name).to.equal('second');
     } finally {
       watch.stop();
+    }
+  });
+});
+
+describe('policy file reload from the loaded text', () => {
+  it('picks up an edit made between loading and watching', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    try {
+      const file = join(dir, 'policy.yaml');
+      writeFileSync(file, doc('loaded', 'required'));
+      const loaded = readPolicyFile(file);
+      writeFileSync(file, doc('edited', 'preferred')); // before the watcher starts
+      const store = new PolicyStore(loaded.policy);
+      const watch = watchPolicyFile(file, store, createLogger('silent'), 60_000, loaded.text);
+      try {
+        expect(watch.check()).to.equal(true);
+        expect(store.current().name).to.equal('edited');
+      } finally {
+        watch.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
