@@ -109,11 +109,12 @@ export async function inspect(file: string | undefined, f: InspectFlags): Promis
     }
   }
   for (const w of result.warnings) warn(w);
+  // Nothing to compare is an error in either format, so scripts can rely on the exit status.
+  if (result.rows.length === 0) throw new CliError('no certificate found');
   if (f.json) {
     out(JSON.stringify(result.rows, null, 2));
     return;
   }
-  if (result.rows.length === 0) throw new CliError('no certificate found');
   for (const r of result.rows) {
     out(`${r.source}${r.alias ? ` alias ${r.alias}` : ''} (${r.kind}${r.ca ? ', CA' : ''})`);
     out(`  subject:   ${r.subject}`);

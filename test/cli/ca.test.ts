@@ -152,4 +152,15 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
       expect(lines[0]).to.match(msg);
     });
   }
+
+  for (const format of [[], ['--json']]) {
+    it(`inspect ${format.join(' ') || '(text)'}: a PEM file with no certificate exits 1 with one line`, async () => {
+      const file = join(dir, `keyonly${format.length}.pem`);
+      await writeFile(file, '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+      const r = await cli(['ca', 'inspect', file, ...format]);
+      expect(r.code).to.equal(1);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.equal('nifi-ca-guard: no certificate found\n');
+    });
+  }
 });
