@@ -7,6 +7,16 @@ import type { StepOutcome } from './step.js';
 /** The toolkit reuses its CA only when started with --useConfigJson (short form -F). */
 const USES_CONFIG_JSON = /(^|\s|")(--useConfigJson|-F)(\s|"|$)/;
 
+/**
+ * Whether the toolkit server is started with --useConfigJson. In a shell line, only the command
+ * that runs the toolkit counts: `tail -F` elsewhere in the script is not the toolkit's flag.
+ */
+function usesConfigJson(container: Json): boolean {
+  const line = [container.command, container.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
+  const toolkit = line.split(/;|&&?|\|\|?|\n/).filter((part) => /tls-toolkit/.test(part));
+  return (toolkit.length > 0 ? toolkit : [line]).some((part) => USES_CONFIG_JSON.test(part));
+}
+
 /** Everything CA pinning adds to a nifi-ca pod, from the policy and the uid the toolkit runs as. */
 export function caPinningItems(cp: CaPinningSpec, runAsUser: number) {
   const initContainer: Json = {
@@ -60,8 +70,7 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
       c.workingDir = cp.workDir;
       outcome.state = 'added';
     }
-    const line = [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
-    if (!USES_CONFIG_JSON.test(line)) outcome.warnings.push(`container ${String(c.name)} lacks --useConfigJson: toolkit will not reuse the pinned CA`);
+    if (!usesConfigJson(c)) outcome.warnings.push(`container ${String(c.name)} lacks --useConfigJson: toolkit will not reuse the pinned CA`);
   }
   if (outcome.state === 'added') outcome.notes = [`added CA restore init container from Secret ${cp.secretName} into ${cp.workDir}`];
   return outcome;

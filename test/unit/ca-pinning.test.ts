@@ -100,6 +100,8 @@ describe('ca-pinning planner', () => {
     expect(planCaPinning(pod, cp).warnings).to.include('container ca lacks --useConfigJson: toolkit will not reuse the pinned CA');
     const short = podOf({ containers: [toolkit({ command: ['bash', '-c'], args: ['tls-toolkit.sh server -F -f config.json'] })] });
     expect(planCaPinning(short, cp).warnings.join()).not.to.include('lacks');
+    const tail = podOf({ containers: [toolkit({ command: ['bash', '-c'], args: ['tls-toolkit.sh server -c nifi-ca & tail -F logs/nifi-ca.log'] })] });
+    expect(planCaPinning(tail, cp).warnings, "another command's -F").to.include('container ca lacks --useConfigJson: toolkit will not reuse the pinned CA');
   });
 
   it('mutatePod: only nifi-ca pods, only when enabled; a patch that re-applies to nothing', () => {
