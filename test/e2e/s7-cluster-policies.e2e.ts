@@ -1,10 +1,12 @@
 // Beyond the six scenarios: NiFiTrustPolicy objects (the CRD from manifests/base) on a real API
-// server, watched live by `serve --watch-policies`. The webhook reaches the API server with the
-// suite's admin kubeconfig here, so the ServiceAccount's RBAC is not what is tested.
+// server, watched live by `serve --watch-policies`. The webhook reaches the API server as the
+// ServiceAccount nifi-ca-guard/nifi-ca-guard with its token (support/service-account.ts), so these
+// tests also exercise the RBAC of manifests/base/rbac.yaml.
 import { expect } from 'chai';
 import { createNamespace, deleteNamespace, fixture, type Pod } from './support/cluster.js';
 import { antiAffinityAgainst, POLICY_ANNOTATION } from './support/expect-mutation.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
+import { POLICY_RESOURCE, serviceAccountCan } from './support/service-account.js';
 import { ensureWebhook, POLICY_REQUIRED } from './support/suite.js';
 import { eventually } from './support/wait.js';
 
@@ -68,5 +70,16 @@ describe('e2e: NiFiTrustPolicy objects watched live', function () {
 
     await kubectlOk(['delete', 'nifitrustpolicy', NAME]);
     await waitFor(NS, 'e2e-required', 'required');
+  });
+
+  it('the webhook\'s ServiceAccount kubeconfig may get, list and watch NiFiTrustPolicy objects, and not write them or read pods, Secrets or CRDs', async () => {
+    for (const verb of ['get', 'list', 'watch']) {
+      expect(await serviceAccountCan(verb, POLICY_RESOURCE), `${verb} ${POLICY_RESOURCE}`).to.equal(true);
+    }
+    const denied: Array<[string, string]> = [['create', POLICY_RESOURCE], ['update', POLICY_RESOURCE], ['delete', POLICY_RESOURCE],
+      ['list', 'pods'], ['get', 'secrets'], ['list', 'customresourcedefinitions.apiextensions.k8s.io']];
+    for (const [verb, resource] of denied) {
+      expect(await serviceAccountCan(verb, resource), `${verb} ${resource}`).to.equal(false);
+    }
   });
 });
