@@ -95,7 +95,9 @@ export class WebhookProcess {
     const probe = opts.waitReady === false ? '/healthz' : '/readyz';
     await eventually(`webhook ${probe} on 127.0.0.1:${this.port}`, async () => {
       if (exitedEarly) throw new Error(`webhook exited; see ${this.logFile}`);
-      return (await this.get(probe)) === 200 ? true : undefined;
+      const r = await this.getBody(probe);
+      if (r.status === 200) return true;
+      throw new Error(`${probe} ${r.status} ${r.body}`); // on timeout, says why (e.g. "cluster policies not synced")
     }, { timeoutMs: 20_000, intervalMs: 200 });
   }
 
