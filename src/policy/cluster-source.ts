@@ -14,13 +14,27 @@ export interface ClusterPolicyWatch {
 
 /**
  * Lists and watches cluster-scoped NiFiTrustPolicy objects into the store. `onSynced` runs after
- * the first complete list, so readiness can wait for it. Watch errors restart the informer.
+ * the first complete list (never after a refused one), so readiness can wait for it. List and watch
+ * errors restart the informer after `retryMs`.
  */
-export function watchClusterPolicies(store: PolicyStore, logger: Logger, onSynced: () => void, kubeconfig?: KubeConfig): ClusterPolicyWatch {
+export function watchClusterPolicies(
+  store: PolicyStore,
+  logger: Logger,
+  onSynced: () => void,
+  kubeconfig?: KubeConfig,
+  retryMs: number = RETRY_MS,
+): ClusterPolicyWatch {
   const kc = kubeconfig ?? defaultKubeConfig();
   const api = kc.makeApiClient(CustomObjectsApi);
-  const list = (): Promise<KubernetesListObject<KubernetesObject>> =>
-    api.listClusterCustomObject({ group: API_GROUP, version: VERSION, plural: PLURAL }) as Promise<KubernetesListObject<KubernetesObject>>;
+  // The informer reports a failed list (e.g. 403: no RBAC) as an 'error' event and its start()
+  // still resolves, so whether the list went through is tracked here: only a completed list syncs.
+  let listed = false;
+  const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
+    listed = false;
+    const got = (await api.listClusterCustomObject({ group: API_GROUP, version: VERSION, plural: PLURAL })) as KubernetesListObject<KubernetesObject>;
+    listed = true;
+    return got;
+  };
   const informer = makeInformer(kc, `/apis/${API_GROUP}/${VERSION}/${PLURAL}`, list);
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -31,19 +45,20 @@ export function watchClusterPolicies(store: PolicyStore, logger: Logger, onSynce
   informer.on('delete', handle('delete'));
   informer.on('error', (err: unknown) => {
     if (stopped) return;
-    logger.warn({ error: errorText(err), retryInMs: RETRY_MS }, 'policy watch failed; policies in force are kept');
-    retry = setTimeout(() => void start(), RETRY_MS);
+    const msg = listed ? 'policy watch failed; policies in force are kept' : 'cannot list NiFiTrustPolicy objects; retrying';
+    logger.warn({ error: errorText(err), retryInMs: retryMs }, msg);
+    retry = setTimeout(() => void start(), retryMs);
     retry.unref();
   });
 
   const start = async (): Promise<void> => {
     try {
       await informer.start();
-      onSynced();
+      if (listed) onSynced(); // otherwise the 'error' handler above has logged it and scheduled a retry
     } catch (err) {
       if (stopped) return;
-      logger.warn({ error: errorText(err), retryInMs: RETRY_MS }, 'cannot list NiFiTrustPolicy objects; retrying');
-      retry = setTimeout(() => void start(), RETRY_MS);
+      logger.warn({ error: errorText(err), retryInMs: retryMs }, 'cannot list NiFiTrustPolicy objects; retrying');
+      retry = setTimeout(() => void start(), retryMs);
       retry.unref();
     }
   };
@@ -84,7 +99,30 @@ function log(logger: Logger, o: EventOutcome, resourceVersion: string | undefine
   }
 }
 
+/**
+ * One line for the log. An API error carries the API server's Status, whose message says what was
+ * refused and to whom (`HTTP 403: nifitrustpolicies.nifi-ca-guard.io is forbidden: User "..." cannot
+ * list ...`); the client's own message would be just `HTTP-Code: 403`.
+ */
 function errorText(err: unknown): string {
+  const status = apiStatusText(err);
+  if (status) return status;
   if (err instanceof Error) return err.message.split('\n')[0]!;
   return String(err).split('\n')[0]!;
+}
+
+function apiStatusText(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, body } = err as { code?: unknown; body?: unknown };
+  if (typeof code !== 'number') return undefined;
+  let status: unknown = body;
+  if (typeof status === 'string') {
+    try {
+      status = JSON.parse(status);
+    } catch {
+      return undefined;
+    }
+  }
+  const message = typeof status === 'object' && status !== null ? (status as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && message !== '' ? `HTTP ${code}: ${message.split('\n')[0]!}` : undefined;
 }

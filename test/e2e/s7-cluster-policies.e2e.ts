@@ -1,11 +1,14 @@
 // Beyond the six scenarios: NiFiTrustPolicy objects (the CRD from manifests/base) on a real API
-// server, watched live by `serve --watch-policies`. The webhook reaches the API server with the
-// suite's admin kubeconfig here, so the ServiceAccount's RBAC is not what is tested.
+// server, watched live by `serve --watch-policies`. The webhook reaches the API server as the
+// ServiceAccount nifi-ca-guard/nifi-ca-guard with its token (support/service-account.ts), so these
+// tests also prove the RBAC of manifests/base/rbac.yaml: enough with the binding (policies sync and
+// edits apply), and without the binding the webhook is refused the list and never reports ready.
 import { expect } from 'chai';
 import { createNamespace, deleteNamespace, fixture, type Pod } from './support/cluster.js';
 import { antiAffinityAgainst, POLICY_ANNOTATION } from './support/expect-mutation.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
-import { ensureWebhook, POLICY_REQUIRED } from './support/suite.js';
+import { POLICY_RESOURCE, removeBinding, restoreBinding, SA_USER, serviceAccountCan } from './support/service-account.js';
+import { ensureWebhook, POLICY_REQUIRED, startWatchingUnready, webhook } from './support/suite.js';
 import { eventually } from './support/wait.js';
 
 const NS = 'e2e-cluster-policy';
@@ -46,6 +49,7 @@ describe('e2e: NiFiTrustPolicy objects watched live', function () {
   });
 
   after(async () => {
+    await restoreBinding(); // in case a failed test left it deleted
     await kubectl(['delete', 'nifitrustpolicy', NAME, '--ignore-not-found']);
     await ensureWebhook(POLICY_REQUIRED);
     await deleteNamespace(NS);
@@ -66,6 +70,48 @@ describe('e2e: NiFiTrustPolicy objects watched live', function () {
     expect(bad.stderr).to.match(/placement\.mode|Unsupported value/);
     await waitFor(NS, NAME, 'required');
 
+    await kubectlOk(['delete', 'nifitrustpolicy', NAME]);
+    await waitFor(NS, 'e2e-required', 'required');
+  });
+
+  it('the webhook\'s ServiceAccount kubeconfig may get, list and watch NiFiTrustPolicy objects, and not write them or read pods, Secrets or CRDs', async () => {
+    for (const verb of ['get', 'list', 'watch']) {
+      expect(await serviceAccountCan(verb, POLICY_RESOURCE), `${verb} ${POLICY_RESOURCE}`).to.equal(true);
+    }
+    const denied: Array<[string, string]> = [['create', POLICY_RESOURCE], ['update', POLICY_RESOURCE], ['delete', POLICY_RESOURCE],
+      ['list', 'pods'], ['get', 'secrets'], ['list', 'customresourcedefinitions.apiextensions.k8s.io']];
+    for (const [verb, resource] of denied) {
+      expect(await serviceAccountCan(verb, resource), `${verb} ${resource}`).to.equal(false);
+    }
+  });
+
+  it('without the ClusterRoleBinding the webhook is refused the list and /readyz stays 503; restoring the binding syncs it', async () => {
+    const w = webhook();
+    const refusals = (): Array<Record<string, unknown>> => w.records().filter((l) => l.msg === 'cannot list NiFiTrustPolicy objects; retrying');
+    const synced = (): boolean => w.records().some((l) => l.msg === 'cluster policies synced');
+    await kubectlOk(['apply', '-f', '-'], { input: policy('preferred') });
+    await removeBinding();
+    try {
+      await startWatchingUnready();
+      // Refused (403, naming the ServiceAccount: the webhook really authenticates as it), then
+      // refused again on the retry (every 5 s): not ready all along, nothing synced.
+      const refused = await eventually('the webhook to be refused the list twice', async () => {
+        const r = refusals();
+        return r.length >= 2 ? r : undefined;
+      }, { timeoutMs: 30_000 });
+      expect(String(refused[0]!.error)).to.match(/^HTTP 403: .*forbidden/);
+      expect(String(refused[0]!.error)).to.include(`User "${SA_USER}" cannot list resource "nifitrustpolicies"`);
+      const ready = await w.readyz();
+      expect(ready.status, `/readyz ${JSON.stringify(ready.problems)}`).to.equal(503);
+      expect(ready.problems).to.deep.equal(['cluster policies not synced']);
+      expect(synced(), 'a "cluster policies synced" log line').to.equal(false);
+    } finally {
+      await restoreBinding();
+    }
+    // The same process, not restarted: its next retry lists, syncs, and the policy is in force.
+    await eventually('the webhook to become ready once the binding is back', async () => ((await w.readyz()).status === 200 ? true : undefined), { timeoutMs: 30_000 });
+    expect(synced(), 'a "cluster policies synced" log line').to.equal(true);
+    await waitFor(NS, NAME, 'preferred');
     await kubectlOk(['delete', 'nifitrustpolicy', NAME]);
     await waitFor(NS, 'e2e-required', 'required');
   });

@@ -17,6 +17,7 @@ export interface E2eEnv {
   kubeconfig: string;
   kubectl: string;
   webhookPort: number;
+  apiserverPort: number;
 }
 
 let cached: E2eEnv | undefined;
@@ -26,6 +27,7 @@ export function e2eEnv(): E2eEnv {
     kubeconfig: required('E2E_KUBECONFIG'),
     kubectl: required('E2E_KUBECTL'),
     webhookPort: Number(required('E2E_WEBHOOK_PORT')),
+    apiserverPort: Number(required('E2E_APISERVER_PORT')),
   };
   return cached;
 }

@@ -12,6 +12,8 @@ export interface KubectlResult {
 export interface KubectlOptions {
   input?: string;
   timeoutMs?: number;
+  /** Another kubeconfig than the suite's admin one (e.g. the webhook's ServiceAccount). */
+  kubeconfig?: string;
 }
 
 /** Runs kubectl; never throws for a non-zero exit (see kubectlOk). */
@@ -19,7 +21,7 @@ export function kubectl(args: readonly string[], opts: KubectlOptions = {}): Pro
   const env = e2eEnv();
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(env.kubectl, [`--kubeconfig=${env.kubeconfig}`, ...args], {
+    const child = spawn(env.kubectl, [`--kubeconfig=${opts.kubeconfig ?? env.kubeconfig}`, ...args], {
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
     });

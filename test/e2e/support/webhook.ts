@@ -18,6 +18,14 @@ function run(args: string[]): Promise<void> {
   });
 }
 
+export interface StartOptions {
+  watchPolicies?: boolean;
+  /** KUBECONFIG for the watching webhook; required with watchPolicies. */
+  kubeconfig?: string;
+  /** false: wait for /healthz only (the process listens), not for /readyz. Default true. */
+  waitReady?: boolean;
+}
+
 export class WebhookProcess {
   readonly port: number;
   readonly certDir: string;
@@ -25,6 +33,8 @@ export class WebhookProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
   private caPem = '';
+  /** Size of the log file when the current process started: its own lines come after. */
+  private logStart = 0;
 
   constructor() {
     const env = e2eEnv();
@@ -54,12 +64,15 @@ export class WebhookProcess {
   }
 
   /**
-   * Starts `serve` with the given policy file and waits until /readyz answers 200. With
-   * `watchPolicies`, it also watches the cluster's NiFiTrustPolicy objects, reaching the API server
-   * through the suite's kubeconfig (KUBECONFIG).
+   * Starts `serve` with the given policy file and waits until /readyz answers 200 (or, with
+   * `waitReady: false`, only until /healthz does: the process listens). With `watchPolicies`, it
+   * also watches the cluster's NiFiTrustPolicy objects, reaching the API server through `kubeconfig`
+   * (KUBECONFIG; the suite passes the webhook ServiceAccount's, see service-account.ts). Without
+   * `watchPolicies` it gets no kubeconfig at all: serving needs no API access.
    */
-  async start(policyFile: string, opts: { watchPolicies?: boolean } = {}): Promise<void> {
+  async start(policyFile: string, opts: StartOptions = {}): Promise<void> {
     if (this.child) throw new Error('webhook already running');
+    if (opts.watchPolicies && !opts.kubeconfig) throw new Error('watchPolicies needs a kubeconfig');
     const log = fs.openSync(this.logFile, 'a');
     const args = [MAIN, 'serve', '--port', String(this.port), '--host', '127.0.0.1',
       '--tls-cert', path.join(this.certDir, 'tls.crt'), '--tls-key', path.join(this.certDir, 'tls.key'),
@@ -67,10 +80,11 @@ export class WebhookProcess {
       // The suite stops and restarts the webhook on purpose: no drain delay (its default is 3 s).
       '--shutdown-delay-ms', '0'];
     if (opts.watchPolicies) args.push('--watch-policies');
-    const child = spawn(process.execPath, args, {
-      stdio: ['ignore', log, log],
-      env: { ...process.env, KUBECONFIG: e2eEnv().kubeconfig, NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000' },
-    });
+    const env: NodeJS.ProcessEnv = { ...process.env, NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000' };
+    delete env.KUBECONFIG;
+    if (opts.watchPolicies) env.KUBECONFIG = opts.kubeconfig;
+    this.logStart = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
+    const child = spawn(process.execPath, args, { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -78,9 +92,12 @@ export class WebhookProcess {
     fs.appendFileSync(path.join(e2eEnv().stateDir, 'pids'), `${child.pid} webhook\n`);
     let exitedEarly = false;
     void this.exited.then(() => (exitedEarly = true));
-    await eventually(`webhook /readyz on 127.0.0.1:${this.port}`, async () => {
+    const probe = opts.waitReady === false ? '/healthz' : '/readyz';
+    await eventually(`webhook ${probe} on 127.0.0.1:${this.port}`, async () => {
       if (exitedEarly) throw new Error(`webhook exited; see ${this.logFile}`);
-      return (await this.get('/readyz')) === 200 ? true : undefined;
+      const r = await this.getBody(probe);
+      if (r.status === 200) return true;
+      throw new Error(`${probe} ${r.status} ${r.body}`); // on timeout, says why (e.g. "cluster policies not synced")
     }, { timeoutMs: 20_000, intervalMs: 200 });
   }
 
@@ -97,21 +114,50 @@ export class WebhookProcess {
     this.child = undefined;
   }
 
-  async restart(policyFile: string, opts: { watchPolicies?: boolean } = {}): Promise<void> {
+  async restart(policyFile: string, opts: StartOptions = {}): Promise<void> {
     await this.stop();
     await this.start(policyFile, opts);
   }
 
+  /** GET over HTTPS to the webhook, verifying its certificate against the generated CA: the status. */
+  async get(pathname: string): Promise<number> {
+    return (await this.getBody(pathname)).status;
+  }
+
   /** GET over HTTPS to the webhook, verifying its certificate against the generated CA. */
-  get(pathname: string): Promise<number> {
+  getBody(pathname: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = https.get({ host: '127.0.0.1', port: this.port, path: pathname, ca: this.caPem, servername: 'localhost', timeout: 2000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', reject);
     });
+  }
+
+  /** /readyz: its status and the problems it names. */
+  async readyz(): Promise<{ status: number; problems: string[] }> {
+    const r = await this.getBody('/readyz');
+    return { status: r.status, problems: (JSON.parse(r.body) as { problems?: string[] }).problems ?? [] };
+  }
+
+  /** The log records (pino JSON) the current (or last) process wrote, oldest first. */
+  records(): Array<Record<string, unknown>> {
+    if (!fs.existsSync(this.logFile)) return [];
+    const text = fs.readFileSync(this.logFile).subarray(this.logStart).toString('utf8');
+    const out: Array<Record<string, unknown>> = [];
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        out.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a log record
+      }
+    }
+    return out;
   }
 
   /** Admission log lines the webhook wrote (pino JSON, msg "admission"), oldest first. */

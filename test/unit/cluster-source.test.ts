@@ -1,0 +1,102 @@
+// watchClusterPolicies against a small fake API server on 127.0.0.1 (plain HTTP): a refused list
+// (403, e.g. a missing ClusterRoleBinding) must not count as synced; the retry that succeeds does.
+import { KubeConfig } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../../src/log.js';
+import { watchClusterPolicies, type ClusterPolicyWatch } from '../../src/policy/cluster-source.js';
+import { builtinPolicy } from '../../src/policy/load.js';
+import { PolicyStore } from '../../src/policy/store.js';
+import { LogCapture } from '../support/logs.js';
+
+const PATH = '/apis/nifi-ca-guard.io/v1alpha1/nifitrustpolicies';
+const USER = 'system:serviceaccount:nifi-ca-guard:nifi-ca-guard';
+const FORBIDDEN = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  message: `nifitrustpolicies.nifi-ca-guard.io is forbidden: User "${USER}" cannot list resource "nifitrustpolicies" in API group "nifi-ca-guard.io" at the cluster scope`,
+  reason: 'Forbidden',
+  code: 403,
+};
+const POLICY = {
+  apiVersion: 'nifi-ca-guard.io/v1alpha1',
+  kind: 'NiFiTrustPolicy',
+  metadata: { name: 'listed', resourceVersion: '7' },
+  spec: { namespaces: ['nifi'], placement: { mode: 'preferred' } },
+};
+
+async function until(what: string, ok: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() >= deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('cluster policy watch: list refused, then allowed', () => {
+  let server: http.Server;
+  let kc: KubeConfig;
+  let allowed = false;
+  let lists = 0;
+  const watches = new Set<http.ServerResponse>();
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== PATH) return void res.writeHead(404).end();
+      if (!allowed) {
+        if (url.searchParams.get('watch') !== 'true') lists++;
+        return void res.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify(FORBIDDEN));
+      }
+      if (url.searchParams.get('watch') === 'true') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        watches.add(res); // held open, like a real watch with no events
+        return;
+      }
+      lists++;
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ apiVersion: 'nifi-ca-guard.io/v1alpha1', kind: 'NiFiTrustPolicyList', metadata: { resourceVersion: '7' }, items: [POLICY] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'fake', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'sa', token: 'not-a-secret' }],
+      contexts: [{ name: 'fake', cluster: 'fake', user: 'sa' }],
+      currentContext: 'fake',
+    });
+  });
+
+  after(async () => {
+    for (const res of watches) res.end();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('is not synced while the list is refused, logs who was refused what, and syncs on the retry that succeeds', async () => {
+    const store = new PolicyStore(builtinPolicy());
+    const logs = new LogCapture();
+    let synced = 0;
+    let watch: ClusterPolicyWatch | undefined;
+    try {
+      watch = watchClusterPolicies(store, createLogger('info', logs), () => synced++, kc, 50);
+      await until('two refused lists', () => lists >= 2);
+      expect(synced, 'onSynced calls while the list is refused').to.equal(0);
+      expect(store.snapshot().cluster).to.deep.equal([]);
+      const refused = logs.records().filter((r) => r.msg === 'cannot list NiFiTrustPolicy objects; retrying');
+      expect(refused.length).to.be.greaterThan(0);
+      expect(refused[0]!.error).to.equal(`HTTP 403: ${FORBIDDEN.message}`);
+      expect(logs.records().some((r) => r.msg === 'policy watch failed; policies in force are kept'), 'a list failure logged as a watch failure').to.equal(false);
+
+      allowed = true;
+      await until('onSynced', () => synced > 0);
+      expect(synced).to.equal(1);
+      expect(store.snapshot().cluster.map((p) => p.name)).to.deep.equal(['listed']);
+    } finally {
+      await watch?.stop();
+    }
+  });
+});
