@@ -55,6 +55,13 @@ export function createApp(deps: AppDeps): express.Express {
       res.locals.endTimer = metrics.duration.startTimer();
       next();
     },
+    // Before the first list of cluster policies, an answer could apply the fallback policy in a
+    // namespace a cluster policy governs: refuse, so the API server applies its failurePolicy.
+    (_req: Request, _res: Response, next: NextFunction) => {
+      const unsynced = readiness.unsynced;
+      if (unsynced.length > 0) next(new HttpError(503, 'NotSynced', `${unsynced.join(', ')} not synced yet`));
+      else next();
+    },
     requireJson,
     express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true, verify: rejectEmpty }),
     (req: Request, _res: Response, next: NextFunction) => {

@@ -14,6 +14,11 @@ export class Readiness {
     this.#pending.delete(what);
   }
 
+  /** What has not finished yet; reviews are not answered until it is empty. */
+  get unsynced(): string[] {
+    return [...this.#pending];
+  }
+
   policyLoaded(): void {
     this.#policy = true;
   }

@@ -31,6 +31,20 @@ describe('probes, metrics and unknown routes', () => {
     expect(res.headers.connection).to.equal('close');
   });
 
+  it('refuses reviews with 503 until cluster policies are synced, then answers them', async () => {
+    srv.readiness.waitFor('cluster policies');
+    const ready = await request(srv.port, { path: '/readyz', ca: srv.ca });
+    expect(ready.status).to.equal(503);
+    expect(ready.json().problems).to.deep.equal(['cluster policies not synced']);
+    const refused = await postReview(srv.port, srv.ca, exampleReview());
+    expect(refused.status).to.equal(503);
+    expect(refused.json()).to.deep.equal({ error: { code: 'NotSynced', message: 'cluster policies not synced yet' } });
+    srv.readiness.done('cluster policies');
+    const answered = await postReview(srv.port, srv.ca, exampleReview());
+    expect(answered.status).to.equal(200);
+    expect(answered.json().response.allowed).to.equal(true);
+  });
+
   it('GET /metrics counts admissions by role/outcome, bad requests by code, and handling time', async () => {
     await postReview(srv.port, srv.ca, exampleReview());
     await postReview(srv.port, srv.ca, '{not json');
