@@ -1,12 +1,9 @@
+import { isJson } from '../json.js';
 import { BadReviewError } from './errors.js';
 import type { DecodedReview, GroupVersionKind, Operation } from './types.js';
 
 const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 const API_VERSIONS = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function str(obj: Record<string, unknown>, key: string, path: string, required: boolean): string {
   const v = obj[key];
@@ -18,7 +15,7 @@ function str(obj: Record<string, unknown>, key: string, path: string, required: 
 }
 
 function gvk(v: unknown, path: string): GroupVersionKind {
-  if (!isObject(v)) throw new BadReviewError('InvalidField', `${path}: must be an object`);
+  if (!isJson(v)) throw new BadReviewError('InvalidField', `${path}: must be an object`);
   return {
     group: str(v, 'group', path, false),
     version: str(v, 'version', path, true),
@@ -28,24 +25,24 @@ function gvk(v: unknown, path: string): GroupVersionKind {
 
 /** Checks the shape of an AdmissionReview; the object itself is left raw for the planners. */
 export function decodeReview(body: unknown): DecodedReview {
-  if (!isObject(body)) throw new BadReviewError('NotAnObject', 'body: must be a JSON object');
+  if (!isJson(body)) throw new BadReviewError('NotAnObject', 'body: must be a JSON object');
   if (body.kind !== 'AdmissionReview') throw new BadReviewError('WrongKind', 'kind: must be AdmissionReview');
   const apiVersion = body.apiVersion;
   if (typeof apiVersion !== 'string' || !API_VERSIONS.includes(apiVersion)) {
     throw new BadReviewError('WrongApiVersion', `apiVersion: must be one of ${API_VERSIONS.join(', ')}`);
   }
   const req = body.request;
-  if (!isObject(req)) throw new BadReviewError('MissingRequest', 'request: must be an object');
+  if (!isJson(req)) throw new BadReviewError('MissingRequest', 'request: must be an object');
   const uid = str(req, 'uid', 'request', true);
   const operation = req.operation;
   if (typeof operation !== 'string' || !OPERATIONS.includes(operation as Operation)) {
     throw new BadReviewError('InvalidField', `request.operation: must be one of ${OPERATIONS.join(', ')}`);
   }
   const object = req.object;
-  if (object !== undefined && object !== null && !isObject(object)) {
+  if (object !== undefined && object !== null && !isJson(object)) {
     throw new BadReviewError('InvalidField', 'request.object: must be an object');
   }
-  if (operation === 'CREATE' && !isObject(object)) {
+  if (operation === 'CREATE' && !isJson(object)) {
     throw new BadReviewError('InvalidField', 'request.object: required for CREATE');
   }
   return {
@@ -58,7 +55,7 @@ export function decodeReview(body: unknown): DecodedReview {
       namespace: str(req, 'namespace', 'request', false),
       name: str(req, 'name', 'request', false),
       dryRun: req.dryRun === true,
-      object: isObject(object) ? object : undefined,
+      object: isJson(object) ? object : undefined,
     },
   };
 }

@@ -1,13 +1,10 @@
+import { isJson } from '../json.js';
 import { jsonEqual } from './json-equal.js';
 import type { Operation } from 'fast-json-patch';
 
 /** RFC 6901: `~` becomes `~0` and `/` becomes `~1` inside a reference token. */
 export function escapeToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -17,7 +14,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  */
 export function diff(before: unknown, after: unknown, path = ''): Operation[] {
   if (jsonEqual(before, after)) return [];
-  if (isPlainObject(before) && isPlainObject(after)) return diffObjects(before, after, path);
+  if (isJson(before) && isJson(after)) return diffObjects(before, after, path);
   if (Array.isArray(before) && Array.isArray(after)) return diffArrays(before, after, path);
   return [{ op: 'replace', path, value: structuredClone(after) }];
 }

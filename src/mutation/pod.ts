@@ -2,11 +2,9 @@
 // so unknown fields survive and the diff touches only what the planners set.
 import { jsonEqual } from './json-equal.js';
 
-export type Json = Record<string, unknown>;
+import { isJson, type Json } from '../json.js';
 
-export function isJson(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isJson, type Json };
 
 /** The object at `parent[key]`, created when absent or null; undefined when something else is there. */
 export function objectAt(parent: Json, key: string): Json | undefined {

@@ -33,7 +33,16 @@ export function namespaceSelected(patterns: readonly string[], namespace: string
   return patterns.some((p) => globToRegExp(p).test(namespace));
 }
 
+/** Patterns come from the policies in force (a handful), so each is compiled once, not per review. */
+const compiled = new Map<string, RegExp>();
+
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  let re = compiled.get(glob);
+  if (!re) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`);
+    if (compiled.size >= 1024) compiled.clear(); // policies edited many times: start afresh
+    compiled.set(glob, re);
+  }
+  return re;
 }

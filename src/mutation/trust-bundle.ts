@@ -21,7 +21,8 @@ import type { StepOutcome } from './step.js';
 const BUNDLE_FILE = 'ca.crt';
 
 /** Everything the trust bundle adds to a pod, computed from the policy alone. */
-export function trustBundleItems(tb: TrustBundleSpec) {
+/** `runAsUser` only where the pod's own uid would be inherited and is refused (root). */
+export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
   const file = TRUSTSTORE_FILE[tb.format];
   const passwordEnv: Json = tb.password.secretName
     ? { name: ENV_PASSWORD, valueFrom: { secretKeyRef: { name: tb.password.secretName, key: tb.password.key } } }
@@ -41,7 +42,7 @@ export function trustBundleItems(tb: TrustBundleSpec) {
     ],
     ...(usesPassword ? { env: [structuredClone(passwordEnv)] } : {}),
     resources: structuredClone(tb.initContainer.resources),
-    securityContext: structuredClone(RESTRICTED),
+    securityContext: { ...structuredClone(RESTRICTED), ...(runAsUser === undefined ? {} : { runAsUser }) },
     volumeMounts: [
       { name: BUNDLE_VOLUME, mountPath: INIT_BUNDLE_DIR, readOnly: true },
       { name: TRUSTSTORE_VOLUME, mountPath: INIT_TRUSTSTORE_DIR },
@@ -70,13 +71,12 @@ export function trustBundleItems(tb: TrustBundleSpec) {
 export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   const outcome: StepOutcome = { feature: 'trust-bundle', state: 'present', detail: tb.format, warnings: [] };
   const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [...outcome.warnings, `${why}; trust bundle not injected`] });
-  const items = trustBundleItems(tb);
   const sel = selectContainers(pod, tb.containers);
   if (typeof sel === 'string') return skip(sel);
   outcome.warnings.push(...sel.missing.map((name) => `no container named ${name} to mount the truststore into`));
   if (sel.targets.length === 0) return skip('no container selected');
   // A pod-level runAsUser 0 would be inherited, and the kubelet refuses uid 0 under runAsNonRoot.
-  if (readPath(sel.spec, 'securityContext', 'runAsUser') === 0) (items.initContainer.securityContext as Json).runAsUser = IMAGE_UID;
+  const items = trustBundleItems(tb, readPath(sel.spec, 'securityContext', 'runAsUser') === 0 ? IMAGE_UID : undefined);
   const conflict = injectionConflict(sel, items, (c) =>
     c.env != null && !Array.isArray(c.env) ? `container ${String(c.name)} has malformed env` : undefined,
   );

@@ -1,10 +1,9 @@
 // Small field checkers that record every problem with its path instead of stopping at the first.
 
+import { isJson } from '../json.js';
+
 export type Issues = string[];
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -103,7 +102,7 @@ export function optEnum<T extends string>(
 export function optObject(obj: Record<string, unknown>, key: string, path: string, issues: Issues): Record<string, unknown> {
   const v = obj[key];
   if (v === undefined || v === null) return {};
-  if (!isRecord(v)) {
+  if (!isJson(v)) {
     issues.push(`${path}.${key}: must be an object`);
     return {};
   }

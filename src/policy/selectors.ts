@@ -1,5 +1,6 @@
 import type { LabelSelector, LabelSelectorRequirement, SelectorOperator } from './types.js';
-import { isRecord, labelKeyProblem, labelValueProblem, unknownKeys, type Issues } from './fields.js';
+import { isJson } from '../json.js';
+import { labelKeyProblem, labelValueProblem, unknownKeys, type Issues } from './fields.js';
 
 const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
@@ -14,14 +15,14 @@ export function parseSelectors(v: unknown, path: string, issues: Issues, fallbac
 }
 
 function parseSelector(v: unknown, path: string, issues: Issues): LabelSelector {
-  if (!isRecord(v)) {
+  if (!isJson(v)) {
     issues.push(`${path}: must be an object with matchLabels and/or matchExpressions`);
     return {};
   }
   unknownKeys(v, ['matchLabels', 'matchExpressions'], path, issues);
   const out: LabelSelector = {};
   if (v.matchLabels !== undefined) {
-    if (!isRecord(v.matchLabels)) issues.push(`${path}.matchLabels: must be a map of label keys to values`);
+    if (!isJson(v.matchLabels)) issues.push(`${path}.matchLabels: must be a map of label keys to values`);
     else {
       const labels: Record<string, string> = {};
       for (const [key, value] of Object.entries(v.matchLabels)) {
@@ -52,7 +53,7 @@ function parseSelector(v: unknown, path: string, issues: Issues): LabelSelector 
 }
 
 function parseRequirement(v: unknown, path: string, issues: Issues): LabelSelectorRequirement {
-  if (!isRecord(v)) {
+  if (!isJson(v)) {
     issues.push(`${path}: must be an object with key, operator and values`);
     return { key: '', operator: 'Exists' };
   }

@@ -1,10 +1,10 @@
+import { isJson } from '../json.js';
 import { INIT_CA_SECRET_DIR } from '../mutation/names.js';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC, deepFreeze } from './defaults.js';
 import {
   isDnsLabel,
   isDnsSubdomain,
   isQuantity,
-  isRecord,
   isSecretKey,
   labelKeyProblem,
   optBool,
@@ -41,7 +41,7 @@ const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/;
  */
 export function validatePolicy(doc: unknown): ValidationResult {
   const issues: Issues = [];
-  if (!isRecord(doc)) return { ok: false, issues: ['(document): must be an object'] };
+  if (!isJson(doc)) return { ok: false, issues: ['(document): must be an object'] };
   unknownKeys(doc, ['apiVersion', 'kind', 'metadata', 'spec', 'status'], '', issues);
   if (doc.apiVersion !== API_VERSION) issues.push(`apiVersion: must be ${API_VERSION}`);
   if (doc.kind !== POLICY_KIND) issues.push(`kind: must be ${POLICY_KIND}`);
@@ -195,7 +195,7 @@ function parseInitContainer(
 }
 
 function parseResources(v: unknown, path: string, issues: Issues): ResourceRequirements {
-  if (!isRecord(v)) {
+  if (!isJson(v)) {
     issues.push(`${path}: must be an object with requests and/or limits`);
     return {};
   }
@@ -204,7 +204,7 @@ function parseResources(v: unknown, path: string, issues: Issues): ResourceRequi
   for (const part of ['requests', 'limits'] as const) {
     const m = v[part];
     if (m === undefined) continue;
-    if (!isRecord(m)) {
+    if (!isJson(m)) {
       issues.push(`${path}.${part}: must be a map of resource names to quantities`);
       continue;
     }

@@ -52,18 +52,21 @@ describe('tls/reload: a new certificate on disk is served without a restart', ()
     b = issueForTests();
   });
 
-  beforeEach(async () => {
-    vol = new SecretVolume(a.cert, a.key);
-    srv = await startTestServer({ tls: a });
-    logs = new LogCapture();
-    reloader = watchPair({
+  const watch = (intervalMs: number) =>
+    watchPair({
       certFile: vol.certFile,
       keyFile: vol.keyFile,
       target: srv.running.server,
       initial: readPair(vol.certFile, vol.keyFile),
       logger: createLogger('info', logs),
-      intervalMs: 3_600_000, // tests call check() themselves, except the polling test
+      intervalMs,
     });
+
+  beforeEach(async () => {
+    vol = new SecretVolume(a.cert, a.key);
+    srv = await startTestServer({ tls: a });
+    logs = new LogCapture();
+    reloader = watch(3_600_000); // tests call check() themselves, except the polling test
   });
 
   afterEach(async () => {
@@ -132,14 +135,7 @@ describe('tls/reload: a new certificate on disk is served without a restart', ()
 
   it('notices a change by itself when polling', async () => {
     reloader.stop();
-    reloader = watchPair({
-      certFile: vol.certFile,
-      keyFile: vol.keyFile,
-      target: srv.running.server,
-      initial: readPair(vol.certFile, vol.keyFile),
-      logger: createLogger('info', logs),
-      intervalMs: 50,
-    });
+    reloader = watch(50);
     vol.publish(b.cert, b.key);
     await eventually(async () => {
       expect((await servedCertificate(srv.port, cas())).fingerprint256).to.equal(fingerprint(b.cert));
