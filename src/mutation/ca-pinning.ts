@@ -3,6 +3,7 @@ import { CA_RESTORE_CONTAINER, CA_SECRET_VOLUME, CA_WORKDIR_VOLUME, INIT_CA_SECR
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
 import { readPath, type Json } from './pod.js';
 import type { StepOutcome } from './step.js';
+import { toolkitContainers } from './targets.js';
 
 /** The toolkit reuses its CA only when started with --useConfigJson (short form -F). */
 const USES_CONFIG_JSON = /(^|\s|")(--useConfigJson|-F)(\s|"|$)/;
@@ -51,8 +52,9 @@ export function caPinningItems(cp: CaPinningSpec, runAsUser: number) {
 export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   const outcome: StepOutcome = { feature: 'ca-pinning', state: 'present', detail: cp.secretName, warnings: [] };
   const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [...outcome.warnings, `${why}; CA pinning not injected`] });
-  const sel = selectContainers(pod, cp.containers);
+  const sel = selectContainers(pod, cp.containers, toolkitContainers);
   if (typeof sel === 'string') return skip(sel);
+  if (sel.note) outcome.warnings.push(sel.note);
   outcome.warnings.push(...sel.missing.map((name) => `no container named ${name} to pin the CA for`));
   if (sel.targets.length === 0) return skip('no toolkit container selected');
 
