@@ -127,7 +127,7 @@ export function unreadEnvProblem(c: Json): string | undefined {
 
 /** A container that runs `tls-toolkit.sh client` itself reads the store that run writes, never the bundle's. */
 export function selfEnrolmentProblem(c: Json): string {
-  return `container ${String(c.name)} enrols itself (tls-toolkit.sh client): the bundle cannot reach its store; see examples/toolkit-client`;
+  return `container ${String(c.name)} enrols itself (tls-toolkit.sh client), so its store never gets the bundle`;
 }
 
 function hasAuth(c: Json, value: string): boolean {
