@@ -8,11 +8,11 @@ export function commandLine(c: Json): string {
   return [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
 }
 
-/** The script a shell runs (`sh -c SCRIPT`, `bash -ce SCRIPT`), else the whole line. */
+/** The script a shell runs (`sh -c SCRIPT [NAME ARGS...]`, `bash -ce SCRIPT`), else the whole line. */
 export function scriptOf(c: Json): string {
   const words = [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : []));
   const shell = words.findIndex((w, i) => /^-[a-z]*c[a-z]*$/.test(w) && i > 0 && /(^|\/)(ba|da|a)?sh$/.test(words[i - 1]!));
-  return shell >= 0 ? words.slice(shell + 1).join(' ') : words.join(' ');
+  return shell >= 0 ? (words[shell + 1] ?? '') : words.join(' ');
 }
 
 /** The repository's last path component: `docker.io/apache/nifi:1.12.1` -> `nifi`. */
@@ -37,7 +37,7 @@ export function imageVersion(image: unknown): number[] | undefined {
  * for the scripts charts embed; quoting is not parsed, so a separator inside quotes splits too.
  */
 export function shellCommands(line: string): string[] {
-  return line.split(/;|&&|\|\|?|\n/).map((s) => s.trim()).filter(Boolean);
+  return line.split(/;|&&?|\|\|?|\n/).map((s) => s.trim()).filter(Boolean);
 }
 
 const TOOLKIT = /(^|[\s/"'])tls-toolkit(\.sh)?(\s|"|'|$)/;
