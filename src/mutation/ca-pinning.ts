@@ -76,7 +76,7 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   // Without --useConfigJson the server opens an existing keystore with a fresh random password and
   // exits ("Unable to open existing keystore"): restoring the pinned one would stop the CA.
   const blind = sel.targets.find((c) => !usesConfigJson(c));
-  if (blind) return skip(`container ${String(blind.name)} lacks --useConfigJson: the toolkit would refuse a restored keystore`);
+  if (blind) return skip(`container ${String(blind.name)} lacks --useConfigJson, which a pinned CA needs`);
   if (applyInjection(sel, items)) outcome.state = 'added';
   for (const c of sel.targets) {
     if (typeof c.workingDir !== 'string' || c.workingDir === '') {

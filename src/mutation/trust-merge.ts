@@ -54,12 +54,18 @@ export function planTrustMerge(pod: Json, tb: TrustBundleSpec): StepOutcome {
   const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [...outcome.warnings, `${why}; trust bundle not merged`] });
   const spec = pod.spec;
   if (!isJson(spec) || !Array.isArray(spec.containers)) return skip('spec.containers is malformed');
-  // Checked first: a NiFi container that enrols itself overwrites whatever an init container merged.
-  for (const c of nifiContainers(spec.containers.filter(isJson), pod).targets) {
+  // Checked first: a NiFi container that enrols itself overwrites whatever an init container merged,
+  // and one that does not mount the volume never reads the merged store (cetic without clusterSecure).
+  const nifi = nifiContainers(spec.containers.filter(isJson), pod).targets;
+  for (const c of nifi) {
     if (runsToolkit(c, 'client')) {
       outcome.warnings.push(selfEnrolmentProblem(c));
       outcome.effective = false;
     }
+  }
+  if (nifi.length > 0 && !nifi.some((c) => Array.isArray(c.volumeMounts) && c.volumeMounts.some((x) => isJson(x) && x.name === m.volume))) {
+    outcome.warnings.push(`no NiFi container mounts volume ${m.volume}, so NiFi never reads the merged store`);
+    outcome.effective = false;
   }
   const inits = spec.initContainers == null ? [] : spec.initContainers;
   const volumes = spec.volumes == null ? [] : spec.volumes;

@@ -96,7 +96,7 @@ describe('ca-pinning planner', () => {
   }
 
   it('skips, changing nothing, when the toolkit is not started with --useConfigJson (or -F): it would refuse the restored keystore', () => {
-    const lacks = 'container ca lacks --useConfigJson: the toolkit would refuse a restored keystore; CA pinning not injected';
+    const lacks = 'container ca lacks --useConfigJson, which a pinned CA needs; CA pinning not injected';
     const pod = podOf({ containers: [toolkit({ args: ['tls-toolkit.sh', 'server', '-c', 'nifi-ca'] })] });
     const before = structuredClone(pod);
     const out = planCaPinning(pod, cp);

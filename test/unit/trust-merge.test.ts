@@ -108,6 +108,15 @@ describe('trust merge planner', () => {
     });
   }
 
+  it('says so when no NiFi container mounts the volume (cetic without clusterSecure reads no store)', () => {
+    const pod = ceticPod();
+    delete (spec(pod).containers as Json[])[0]!.volumeMounts;
+    const out = planTrustMerge(pod, tb);
+    expect(out.state).to.equal('added');
+    expect(out.effective).to.equal(false);
+    expect(out.warnings).to.deep.equal(['no NiFi container mounts volume config-data, so NiFi never reads the merged store']);
+  });
+
   it('says a NiFi container that enrols itself defeats the merge', () => {
     const pod = ceticPod();
     (spec(pod).containers as Json[])[0]!.command = ['bash', '-c', 'cd certs && tls-toolkit.sh client -c nifi-ca -t t && exec bin/nifi.sh run'];
