@@ -1,9 +1,8 @@
 // What the webhook injects, run for real: the planned pods' init containers are executed by a tiny
-// "kubelet" (Secret volumes laid out as kubelet does, with ..data symlinks; emptyDirs shared by
-// directory), with their exact args and env, paths mapped onto temporary directories. Then Java
-// reads the result the way NiFi and the toolkit would.
+// "kubelet" (./kubelet.ts) with their exact args and env, paths mapped onto temporary directories.
+// Then Java reads the result the way NiFi and the toolkit would.
 import { expect } from 'chai';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,56 +11,10 @@ import { parse } from 'yaml';
 import { mutatePod } from '../../src/mutation/mutate.js';
 import type { Json } from '../../src/mutation/pod.js';
 import { policyWith } from '../support/policy.js';
-import { cli, MAIN, run } from '../support/run.js';
+import { cli } from '../support/run.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 import { java, requireJava } from './java.js';
-
-type Secrets = Record<string, Record<string, Buffer | string>>;
-
-/** Host directories for a pod's volumes: Secrets materialised, emptyDirs created. */
-async function materialise(pod: Json, root: string, secrets: Secrets): Promise<Map<string, string>> {
-  const dirs = new Map<string, string>();
-  for (const v of ((pod.spec as Json).volumes as Json[]) ?? []) {
-    const dir = join(root, `vol-${String(v.name)}`);
-    await mkdir(dir, { recursive: true });
-    dirs.set(String(v.name), dir);
-    const secret = v.secret as { secretName: string; items?: { key: string; path: string }[] } | undefined;
-    if (!secret) continue;
-    const data = secrets[secret.secretName];
-    if (!data) throw new Error(`no Secret ${secret.secretName}`);
-    const files = secret.items ? secret.items.map((i) => [i.path, data[i.key]!] as const) : Object.entries(data);
-    // kubelet's atomic-writer layout: real files under a timestamped dir, ..data -> it, names -> ..data/name
-    const stamp = join(dir, '..2026_01_01_00_00_00.000000001');
-    await mkdir(stamp);
-    for (const [name, bytes] of files) await writeFile(join(stamp, name), bytes);
-    await symlink('..2026_01_01_00_00_00.000000001', join(dir, '..data'));
-    for (const [name] of files) await symlink(join('..data', name), join(dir, name));
-  }
-  return dirs;
-}
-
-/** Rewrites container paths (args, env values) onto the host directories of the container's mounts. */
-function mapper(container: Json, dirs: Map<string, string>): (s: string) => string {
-  const mounts = ((container.volumeMounts as Json[]) ?? []).map((m) => [String(m.mountPath), dirs.get(String(m.name))!] as const);
-  mounts.sort((a, b) => b[0].length - a[0].length);
-  return (s) => {
-    for (const [path, host] of mounts) if (s === path || s.startsWith(`${path}/`)) return host + s.slice(path.length);
-    return s;
-  };
-}
-
-function envOf(container: Json, map: (s: string) => string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of (container.env as Json[]) ?? []) if (typeof e.value === 'string') out[String(e.name)] = map(e.value);
-  return out;
-}
-
-async function runInit(pod: Json, name: string, dirs: Map<string, string>) {
-  const init = ((pod.spec as Json).initContainers as Json[]).find((c) => c.name === name)!;
-  expect(init.command).to.deep.equal(['nifi-ca-guard']);
-  const map = mapper(init, dirs);
-  return run(process.execPath, [MAIN, ...(init.args as string[]).map(map)], envOf(init, map));
-}
+import { envOf, mapper, materialise, runInit } from './kubelet.js';
 
 describe('java: the injected init containers, run for real', function () {
   this.timeout(300_000);
