@@ -7,7 +7,7 @@
 // `app.kubernetes.io/name`); every other selector is an entry of its own, kept whole. A pod matching
 // two entries is sent twice; the mutation is idempotent, so the second call returns an empty patch.
 import { createHash } from 'node:crypto';
-import { API_GROUP, type LabelSelector, type LabelSelectorRequirement } from '../policy/types.js';
+import { API_GROUP, type LabelSelector } from '../policy/types.js';
 import { labels, NAME } from './names.js';
 import type { KubeObject } from './types.js';
 
