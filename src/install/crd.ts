@@ -98,6 +98,7 @@ export function nifiTrustPolicyCrd(): KubeObject {
                       type: 'object',
                       properties: {
                         enabled: { type: 'boolean' },
+                        wiring: { type: 'string', enum: ['env', 'merge'] },
                         secretName: { type: 'string', minLength: 1, maxLength: 253 },
                         key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' },
                         format: { type: 'string', enum: ['pkcs12', 'jks', 'pem'] },
@@ -109,6 +110,19 @@ export function nifiTrustPolicyCrd(): KubeObject {
                             secretName: { type: 'string', maxLength: 253 },
                             key: { type: 'string' },
                             value: { type: 'string' },
+                          },
+                        },
+                        merge: {
+                          type: 'object',
+                          description: "With wiring merge, where the pod's enrolment leaves the store the bundle is merged into.",
+                          properties: {
+                            after: { type: 'string', maxLength: 63 },
+                            volume: { type: 'string', maxLength: 63 },
+                            store: { type: 'string', maxLength: 1024 },
+                            storeType: { type: 'string', enum: ['jks', 'pkcs12'] },
+                            passwordFile: { type: 'string', maxLength: 1024 },
+                            passwordKey: { type: 'string', maxLength: 253 },
+                            runAsUser: { type: 'integer', minimum: 1, maximum: 2147483647 },
                           },
                         },
                         initContainer: initContainer(),

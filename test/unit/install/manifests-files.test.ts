@@ -7,7 +7,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { nifiTrustPolicyCrd } from '../../../src/install/crd.js';
 import { renderInstall } from '../../../src/install/render.js';
 import type { KubeObject } from '../../../src/install/types.js';
-import { DEFAULT_IMAGE } from '../../../src/policy/defaults.js';
+import { DEFAULT_IMAGE, DEFAULT_SPEC } from '../../../src/policy/defaults.js';
 import { builtinPolicy, parsePolicyText } from '../../../src/policy/load.js';
 import { repoPath } from '../../support/paths.js';
 import { DEFAULT_POLICY_TEXT } from '../../support/policy.js';
@@ -35,6 +35,34 @@ function kustomization(dir: string): KubeObject[] {
   return objects;
 }
 
+interface Schema {
+  type: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema;
+}
+
+const TYPES: Record<string, string[]> = { string: ['string'], boolean: ['boolean'], number: ['integer', 'number'], object: ['object'] };
+
+/** Paths of the policy (every field, as the defaults spell them) its schema lacks, or types it does not match. */
+function undeclared(value: unknown, schema: Schema, path: string): string[] {
+  if (Array.isArray(value)) {
+    if (schema.type !== 'array') return [`${path}: array, schema says ${schema.type}`];
+    return value.flatMap((v, i) => undeclared(v, schema.items!, `${path}[${i}]`));
+  }
+  if (!TYPES[typeof value]?.includes(schema.type)) return [`${path}: ${typeof value}, schema says ${schema.type}`];
+  if (value === null || typeof value !== 'object' || schema.additionalProperties) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    schema.properties?.[k] ? undeclared(v, schema.properties[k]!, `${path}.${k}`) : [`${path}.${k}: not in the schema`]);
+}
+
+/** Object fields the schema declares that the policy does not have. */
+function unknown(schema: Schema, value: unknown, path: string): string[] {
+  if (!schema.properties || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(schema.properties).flatMap(([k, s]) =>
+    k in value ? unknown(s, (value as Record<string, unknown>)[k], `${path}.${k}`) : [`${path}.${k}: not a policy field`]);
+}
+
 const key = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /** The ConfigMap's policy text compared as the object it holds (comments and layout aside). */
@@ -48,6 +76,12 @@ describe('install: the code and manifests/ are the same objects', () => {
   it('src/install/crd.ts is manifests/crd/nifitrustpolicies.yaml', () => {
     const file = parse(readFileSync(repoPath('manifests', 'crd', 'nifitrustpolicies.yaml'), 'utf8')) as unknown;
     expect(nifiTrustPolicyCrd()).to.deep.equal(file);
+  });
+
+  it("the CRD declares every policy field (the API server prunes what its schema lacks), and no other", () => {
+    const schema = (nifiTrustPolicyCrd().spec as any).versions[0].schema.openAPIV3Schema.properties.spec as Schema;
+    expect(undeclared(DEFAULT_SPEC, schema, 'spec')).to.deep.equal([]);
+    expect(unknown(schema, DEFAULT_SPEC, 'spec')).to.deep.equal([]);
   });
 
   it('the default policy used below is the built-in one', () => {
