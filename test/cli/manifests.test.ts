@@ -1,6 +1,6 @@
 // `nifi-ca-guard manifests` through the built binary, as a GitOps pipeline runs it.
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -8,6 +8,7 @@ import { selectorMatches } from '../../src/mutation/selector.js';
 import { parsePolicyText } from '../../src/policy/load.js';
 import type { LabelSelector } from '../../src/policy/types.js';
 import { VERSION } from '../../src/version.js';
+import { repoPath } from '../support/paths.js';
 import { DEFAULT_POLICY_TEXT } from '../support/policy.js';
 import { cli } from '../support/run.js';
 
@@ -135,9 +136,15 @@ describe('cli: nifi-ca-guard manifests', () => {
       { app: 'NiFi' },
       { 'app.kubernetes.io/name': 'zookeeper', release: 'nifi' },
     ];
-    for (const [name, text] of [['default', DEFAULT_POLICY_TEXT], ['cetic', CETIC], ['mixed', MIXED]] as const) {
+    // The recipes for the installations in the field, too (examples/*/policy.yaml).
+    const recipes = existsSync(repoPath('examples'))
+      ? readdirSync(repoPath('examples'))
+          .filter((d) => existsSync(repoPath('examples', d, 'policy.yaml')))
+          .map((d) => [`examples/${d}`, readFileSync(repoPath('examples', d, 'policy.yaml'), 'utf8')] as const)
+      : [];
+    for (const [name, text] of [['default', DEFAULT_POLICY_TEXT], ['cetic', CETIC], ['mixed', MIXED], ...recipes] as const) {
       it(`${name} policy`, async () => {
-        const r = await cli(['manifests', '--policy', file(`${name}-cover.yaml`, text)]);
+        const r = await cli(['manifests', '--policy', file(`${name.replace(/\//g, '-')}-cover.yaml`, text)]);
         expect(r.code, r.stderr).to.equal(0);
         const mwc = objects(r.stdout).find((d) => d.kind === 'MutatingWebhookConfiguration') as unknown as { webhooks: Array<{ objectSelector: LabelSelector }> };
         const policy = parsePolicyText(text, name);
