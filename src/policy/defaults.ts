@@ -1,7 +1,9 @@
+import { VERSION } from '../version.js';
 import type { PolicySpec } from './types.js';
 
 export const DEFAULT_POLICY_NAME = 'default';
-export const DEFAULT_IMAGE = 'nifi-ca-guard:0.1.0';
+/** The image of this very build: the injected init containers run the same version as the webhook. */
+export const DEFAULT_IMAGE = `nifi-ca-guard:${VERSION}`;
 
 /** The built-in default policy; also the base every user policy is merged onto. */
 export const DEFAULT_SPEC: PolicySpec = deepFreeze<PolicySpec>({

@@ -7,3 +7,14 @@ export function policyWith(spec: unknown, name = 't'): Policy {
   if (!r.ok) throw new Error(r.issues.join('; '));
   return r.policy;
 }
+
+/** The built-in default policy spelled out, as manifests/base's policy ConfigMap holds it (before pinning). */
+export const DEFAULT_POLICY_TEXT = `# the built-in default
+apiVersion: nifi-ca-guard.io/v1alpha1
+kind: NiFiTrustPolicy
+metadata:
+  name: default
+spec:
+  placement:
+    mode: required
+`;

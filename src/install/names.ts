@@ -1,0 +1,22 @@
+// The names every installed object shares. The namespace is the one thing the user chooses.
+import { SERVICE_NAME, SERVICE_NAMESPACE } from '../tls/names.js';
+
+/** The Deployment, Service, ServiceAccount, RBAC objects, PDB, NetworkPolicy and webhook configuration. */
+export const NAME = SERVICE_NAME;
+export const DEFAULT_NAMESPACE = SERVICE_NAMESPACE;
+
+/** On every object; the Deployment's pods carry it too, and the Service, PDB and NetworkPolicy select by it. */
+export const LABELS: Readonly<Record<string, string>> = Object.freeze({ 'app.kubernetes.io/name': NAME });
+
+export const POLICY_CONFIGMAP = `${NAME}-policy`;
+export const POLICY_KEY = 'policy.yaml';
+export const TLS_SECRET = `${NAME}-tls`;
+
+export const HTTPS_PORT = 8443;
+export const TLS_DIR = '/etc/nifi-ca-guard/tls';
+export const POLICY_DIR = '/etc/nifi-ca-guard/policy';
+
+/** A fresh copy, so no two objects share (and no caller can change) one labels map. */
+export function labels(): Record<string, string> {
+  return { ...LABELS };
+}

@@ -1,0 +1,93 @@
+// The webhook server: Deployment, Service, PodDisruptionBudget and NetworkPolicy, in its namespace.
+import { HTTPS_PORT, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_DIR, TLS_SECRET } from './names.js';
+import type { KubeObject } from './types.js';
+
+/** Selects the webhook's own pods (Service, PDB, NetworkPolicy, anti-affinity). */
+const podSelector = () => ({ matchLabels: { ...LABELS } });
+
+export function deployment(namespace: string, image: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: NAME, namespace, labels: labels() },
+    spec: {
+      replicas: 2,
+      selector: podSelector(),
+      template: {
+        metadata: { labels: labels() },
+        spec: {
+          serviceAccountName: NAME,
+          securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+          // Two replicas on two nodes where possible: one node loss leaves the webhook up.
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: podSelector() } },
+              ],
+            },
+          },
+          containers: [
+            {
+              name: 'webhook',
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                'serve',
+                `--port=${HTTPS_PORT}`,
+                `--tls-cert=${TLS_DIR}/tls.crt`,
+                `--tls-key=${TLS_DIR}/tls.key`,
+                `--policy=${POLICY_DIR}/${POLICY_KEY}`,
+                '--watch-policies',
+              ],
+              ports: [{ name: 'https', containerPort: HTTPS_PORT }],
+              readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 5 },
+              livenessProbe: { httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 10 },
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'tls', mountPath: TLS_DIR, readOnly: true },
+                { name: 'policy', mountPath: POLICY_DIR, readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'tls', secret: { secretName: TLS_SECRET } },
+            { name: 'policy', configMap: { name: POLICY_CONFIGMAP } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function service(namespace: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: NAME, namespace, labels: labels() },
+    spec: { selector: { ...LABELS }, ports: [{ name: 'https', port: 443, targetPort: 'https' }] },
+  };
+}
+
+/** failurePolicy is Fail for NiFi pods: one replica stays up through voluntary disruptions (node drains). */
+export function podDisruptionBudget(namespace: string): KubeObject {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: NAME, namespace, labels: labels() },
+    spec: { minAvailable: 1, selector: podSelector() },
+  };
+}
+
+/**
+ * Only the HTTPS port is reachable. The API server's source address differs from cluster to cluster,
+ * so the port, not the peer, is narrowed. Egress stays open: the webhook watches NiFiTrustPolicy objects.
+ */
+export function networkPolicy(namespace: string): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: NAME, namespace, labels: labels() },
+    spec: { podSelector: podSelector(), policyTypes: ['Ingress'], ingress: [{ ports: [{ port: HTTPS_PORT, protocol: 'TCP' }] }] },
+  };
+}
