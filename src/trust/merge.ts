@@ -87,13 +87,14 @@ function planMerge(held: readonly Held[], anchors: readonly Pick<CertInfo, 'der'
     if (h.alias) taken.add(h.alias.toLowerCase());
   });
   const add: Plan['add'] = [];
-  for (const a of anchors) {
+  // In alias order, whatever the caller's order: the same bundle always gives the same store.
+  const byAlias = anchors.map((a) => ({ der: a.der, base: aliasFor(a.der) })).sort((x, y) => (x.base < y.base ? -1 : x.base > y.base ? 1 : 0));
+  for (const a of byAlias) {
     const sha = sha256Hex(a.der);
     if (present.has(sha)) continue;
     present.add(sha);
-    const base = aliasFor(a.der);
-    let alias = base;
-    for (let n = 2; taken.has(alias); n++) alias = `${base}-${n}`;
+    let alias = a.base;
+    for (let n = 2; taken.has(alias); n++) alias = `${a.base}-${n}`;
     taken.add(alias);
     add.push({ alias, der: Buffer.from(a.der) });
   }
