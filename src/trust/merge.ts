@@ -190,7 +190,9 @@ function mergePkcs12(inp: MergeInputs, password: string): MergeResult {
   if (!r.hasMac) throw new MergeError('has no integrity MAC, so the password cannot be verified');
   if (r.encryptedParts) throw new MergeError(`holds ${r.encryptedParts} encrypted part(s) this runtime cannot decrypt; refusing rather than drop them`);
   if (r.otherParts) throw new MergeError(`holds ${r.otherParts} public-key protected part(s), which cannot be merged`);
-  for (const b of r.bags) {
+  // A private key is the most telling reason (a keystore given for a truststore): name it before its certificates.
+  const keyFirst = [...r.bags.filter((b) => b.type === OID.keyBag || b.type === OID.shroudedKeyBag), ...r.bags];
+  for (const b of keyFirst) {
     const why = bagRefusal(b);
     if (why) throw new MergeError(why);
   }

@@ -3,6 +3,7 @@
 // attribute, without which Java ignores the bag; integrity by an HMAC under the store password.
 // Optionally one private-key entry (toolkit CA keystores), given already encrypted as PKCS#8.
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import forge from 'node-forge';
 import { bmp, child, children, explicit, integer, nul, octets, oid, readAll, readInt, readOid, seq, set, utf16be, type Node } from './der.js';
 
 export const OID = {
@@ -197,8 +198,8 @@ export function readSafeBags(buf: Buffer, password: string, opts: { verifyMac?: 
     for (const ci of children(readAll(authSafeBytes))) {
       const type = readOid(child(ci, 0));
       if (type === OID.encryptedData) {
-        const plain = decryptContent(child(child(ci, 1), 0), password);
-        if (plain) bags.push(...safeBags(readAll(plain)));
+        const opened = openEncrypted(child(child(ci, 1), 0), password);
+        if (opened) bags.push(...opened);
         else encryptedParts++;
       } else if (type === OID.data) bags.push(...safeBags(readAll(octetContent(child(child(ci, 1), 0)))));
       else otherParts++;
@@ -207,6 +208,17 @@ export function readSafeBags(buf: Buffer, password: string, opts: { verifyMac?: 
   } catch (err) {
     if (err instanceof Pkcs12Error) throw err;
     throw new Pkcs12Error('not a readable PKCS12 store');
+  }
+}
+
+/** The bags of an encrypted part; undefined when it does not open (a wrong password may pass the padding check, not the parse). */
+function openEncrypted(encryptedData: Node, password: string): SafeBag[] | undefined {
+  const plain = decryptContent(encryptedData, password);
+  if (!plain) return undefined;
+  try {
+    return safeBags(readAll(plain));
+  } catch {
+    return undefined;
   }
 }
 
@@ -249,7 +261,7 @@ const AES: Record<string, string> = {
 
 /**
  * Opens an EncryptedData SafeContents: PBES2 (PBKDF2 + AES-CBC, recent Java and OpenSSL) or the PKCS#12
- * SHA-1/3DES scheme. Undefined for schemes this runtime cannot decrypt (40-bit RC2 without OpenSSL's legacy provider).
+ * SHA-1 schemes with 3DES or 40-bit RC2 (older Java). Undefined for other schemes.
  */
 function decryptContent(encryptedData: Node, password: string): Buffer | undefined {
   const eci = child(encryptedData, 1);
@@ -283,13 +295,26 @@ function decryptContent(encryptedData: Node, password: string): Buffer | undefin
       const des = algOid === PBE_SHA1_3DES;
       const key = pkcs12Kdf(password, salt, 1, iterations, des ? 24 : 5, 'sha1');
       const iv = pkcs12Kdf(password, salt, 2, iterations, 8, 'sha1');
-      const d = createDecipheriv(des ? 'des-ede3-cbc' : 'rc2-40-cbc', key, iv);
+      if (!des) return rc2Decrypt(key, iv, data);
+      const d = createDecipheriv('des-ede3-cbc', key, iv);
       return Buffer.concat([d.update(data), d.final()]);
     }
   } catch {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * RC2-CBC with 40 effective key bits: Java 8 (before 8u301) encrypts PKCS12 certificates with it, and
+ * OpenSSL 3 keeps RC2 in its legacy provider, which Node does not load. node-forge has it in plain JS.
+ */
+function rc2Decrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer | undefined {
+  const c = forge.rc2.createDecryptionCipher(forge.util.createBuffer(key.toString('binary')), 40);
+  c.start(forge.util.createBuffer(iv.toString('binary')));
+  c.update(forge.util.createBuffer(data.toString('binary')));
+  if (!c.finish()) return undefined; // bad padding: wrong password or damaged part
+  return Buffer.from(c.output.getBytes(), 'binary');
 }
 
 function octetContent(n: Node): Buffer {
