@@ -2,19 +2,27 @@ import type { CaPinningSpec } from '../policy/types.js';
 import { CA_RESTORE_CONTAINER, CA_SECRET_VOLUME, CA_WORKDIR_VOLUME, INIT_CA_SECRET_DIR } from './names.js';
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
 import { readPath, type Json } from './pod.js';
+import { scriptOf, shellCommands } from './recognise.js';
 import type { StepOutcome } from './step.js';
+import { toolkitContainers } from './targets.js';
 
 /** The toolkit reuses its CA only when started with --useConfigJson (short form -F). */
-const USES_CONFIG_JSON = /(^|\s|")(--useConfigJson|-F)(\s|"|$)/;
+const USES_CONFIG_JSON = /(^|\s|"|')(--useConfigJson|-F)(\s|"|'|$)/;
 
 /**
- * Whether the toolkit server is started with --useConfigJson. In a shell line, only the command
- * that runs the toolkit counts: `tail -F` elsewhere in the script is not the toolkit's flag.
+ * Whether the toolkit server is started with --useConfigJson. In a shell script only the command
+ * that runs the toolkit counts (`tail -F` elsewhere is not the toolkit's flag), plus the variables it
+ * expands: cetic/helm-nifi sets OPTIONS="--configJson config.json --useConfigJson" when config.json exists.
  */
-function usesConfigJson(container: Json): boolean {
-  const line = [container.command, container.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
-  const toolkit = line.split(/;|&&?|\|\|?|\n/).filter((part) => /tls-toolkit/.test(part));
-  return (toolkit.length > 0 ? toolkit : [line]).some((part) => USES_CONFIG_JSON.test(part));
+export function usesConfigJson(container: Json): boolean {
+  const script = scriptOf(container);
+  const toolkit = shellCommands(script).filter((part) => /tls-toolkit/.test(part));
+  if (toolkit.length === 0) return USES_CONFIG_JSON.test(script);
+  return toolkit.some((part) => {
+    if (USES_CONFIG_JSON.test(part)) return true;
+    const vars = [...part.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]!);
+    return vars.some((v) => shellCommands(script).some((cmd) => cmd.startsWith(`${v}=`) && USES_CONFIG_JSON.test(cmd)));
+  });
 }
 
 /** Everything CA pinning adds to a nifi-ca pod, from the policy and the uid the toolkit runs as. */
@@ -51,8 +59,9 @@ export function caPinningItems(cp: CaPinningSpec, runAsUser: number) {
 export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   const outcome: StepOutcome = { feature: 'ca-pinning', state: 'present', detail: cp.secretName, warnings: [] };
   const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [...outcome.warnings, `${why}; CA pinning not injected`] });
-  const sel = selectContainers(pod, cp.containers);
+  const sel = selectContainers(pod, cp.containers, toolkitContainers);
   if (typeof sel === 'string') return skip(sel);
+  if (sel.note) outcome.warnings.push(sel.note);
   outcome.warnings.push(...sel.missing.map((name) => `no container named ${name} to pin the CA for`));
   if (sel.targets.length === 0) return skip('no toolkit container selected');
 
@@ -64,13 +73,16 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   });
   if (conflict) return skip(conflict);
 
+  // Without --useConfigJson the server opens an existing keystore with a fresh random password and
+  // exits ("Unable to open existing keystore"): restoring the pinned one would stop the CA.
+  const blind = sel.targets.find((c) => !usesConfigJson(c));
+  if (blind) return skip(`container ${String(blind.name)} lacks --useConfigJson, which a pinned CA needs`);
   if (applyInjection(sel, items)) outcome.state = 'added';
   for (const c of sel.targets) {
     if (typeof c.workingDir !== 'string' || c.workingDir === '') {
       c.workingDir = cp.workDir;
       outcome.state = 'added';
     }
-    if (!usesConfigJson(c)) outcome.warnings.push(`container ${String(c.name)} lacks --useConfigJson: toolkit will not reuse the pinned CA`);
   }
   if (outcome.state === 'added') outcome.notes = [`added CA restore init container from Secret ${cp.secretName} into ${cp.workDir}`];
   return outcome;

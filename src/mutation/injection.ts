@@ -1,6 +1,7 @@
 // The shape both injection planners share: volumes, one init container placed first, and one mount
 // in each selected container. Collisions are all checked before anything changes.
 import { arrayAt, containsAll, findByName, initContainerPresence, isJson, presence, type Json } from './pod.js';
+import type { Picker } from './targets.js';
 
 /** Pod Security "restricted" for an init container that reads one volume and writes another. */
 export const RESTRICTED = Object.freeze({
@@ -23,15 +24,17 @@ export interface Selection {
   targets: Json[];
   /** Names the policy lists that the pod has no container for. */
   missing: string[];
+  /** Why the default picker fell back to the pod's default container, if it did. */
+  note?: string;
 }
 
-/** The pod's spec and the containers a step applies to (`names` empty: every container). */
-export function selectContainers(pod: Json, names: readonly string[]): Selection | string {
+/** The pod's spec and the containers a step applies to (`names` empty: whatever `byDefault` picks). */
+export function selectContainers(pod: Json, names: readonly string[], byDefault: Picker): Selection | string {
   const spec = pod.spec;
   const containers = isJson(spec) && Array.isArray(spec.containers) ? spec.containers.filter(isJson) : undefined;
   if (!isJson(spec) || !containers) return 'spec.containers is malformed';
-  const targets = names.length === 0 ? containers : containers.filter((c) => names.includes(String(c.name)));
-  return { spec, targets, missing: names.filter((n) => !findByName(containers, n)) };
+  if (names.length === 0) return { spec, ...byDefault(containers, pod), missing: [] };
+  return { spec, targets: containers.filter((c) => names.includes(String(c.name))), missing: names.filter((n) => !findByName(containers, n)) };
 }
 
 /**

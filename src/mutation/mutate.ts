@@ -1,13 +1,16 @@
 import type { Policy } from '../policy/types.js';
 import { planAntiAffinity } from './affinity.js';
 import { planCaPinning } from './ca-pinning.js';
+import { checkCaStorage } from './ca-storage.js';
 import { classify } from './classify.js';
 import { diff } from './diff.js';
 import { ANN_POLICY, ANN_ROLE, ANN_SKIP, ANN_STATUS } from './names.js';
 import { isJson, objectAt, podAnnotation, podLabels, type Json } from './pod.js';
 import type { MutationResult } from './result.js';
-import type { StepOutcome } from './step.js';
+import { excludedRelease } from './release.js';
+import { statusOf, type StepOutcome } from './step.js';
 import { planTrustBundle } from './trust-bundle.js';
+import { planTrustMerge } from './trust-merge.js';
 import { warning } from './warnings.js';
 
 /**
@@ -35,7 +38,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
 
   const planned = structuredClone(pod);
   const steps = plan(planned, c.role, namespace, policy);
-  const status = steps.map((s) => `${s.feature}=${s.state === 'skipped' ? 'skipped' : s.detail}`).join(',') || 'none';
+  const status = steps.map(statusOf).join(',') || 'none';
   if (isJson(planned.metadata) || planned.metadata === undefined) {
     const annotations = objectAt(objectAt(planned, 'metadata')!, 'annotations');
     if (annotations) Object.assign(annotations, { [ANN_ROLE]: c.role, [ANN_POLICY]: policy.name, [ANN_STATUS]: status });
@@ -70,9 +73,21 @@ function plan(pod: Json, role: 'nifi' | 'nifi-ca', namespace: string, policy: Po
   const steps: StepOutcome[] = [];
   if (spec.placement.mode !== 'off') {
     const against = role === 'nifi' ? spec.ca.selectors : spec.nifi.selectors;
-    steps.push(planAntiAffinity(pod, against, namespace, spec.placement, role === 'nifi' ? 'nifi-ca' : 'NiFi'));
+    const step = planAntiAffinity(pod, against, namespace, spec.placement, role === 'nifi' ? 'nifi-ca' : 'NiFi');
+    const excluded = excludedRelease(podLabels(pod), against);
+    if (excluded) {
+      step.warnings.push(`spec.${role === 'nifi' ? 'ca' : 'nifi'}.selectors never match pods of this release (${excluded}): anti-affinity has no effect`);
+      step.effective = false;
+    }
+    steps.push(step);
   }
-  if (role === 'nifi' && spec.trustBundle.enabled) steps.push(planTrustBundle(pod, spec.trustBundle));
+  if (role === 'nifi' && spec.trustBundle.enabled) {
+    steps.push(spec.trustBundle.wiring === 'merge' ? planTrustMerge(pod, spec.trustBundle) : planTrustBundle(pod, spec.trustBundle));
+  }
   if (role === 'nifi-ca' && spec.caPinning.enabled) steps.push(planCaPinning(pod, spec.caPinning));
+  if (role === 'nifi-ca') {
+    const storage = checkCaStorage(pod);
+    if (storage) steps.push(storage);
+  }
   return steps;
 }

@@ -17,6 +17,10 @@ export const IMAGE_UID = 65532;
 export const INIT_BUNDLE_DIR = '/var/run/nifi-ca-guard/bundle';
 export const INIT_TRUSTSTORE_DIR = '/var/run/nifi-ca-guard/truststore';
 
+/** Merge wiring: the init container that adds the bundle into the store enrolment wrote, and where it sees that volume. */
+export const MERGE_CONTAINER = 'nifi-ca-guard-trust-merge';
+export const INIT_TARGET_DIR = '/var/run/nifi-ca-guard/target';
+
 export const ENV_PATH = 'TRUSTSTORE_PATH';
 export const ENV_TYPE = 'TRUSTSTORE_TYPE';
 export const ENV_PASSWORD = 'TRUSTSTORE_PASSWORD';

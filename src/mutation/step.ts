@@ -10,4 +10,15 @@ export interface StepOutcome {
   warnings: string[];
   /** What was added, e.g. "added required anti-affinity ..."; shown only when the patch is applied. */
   notes?: string[];
+  /**
+   * False when the step is in place but cannot protect the pod (NiFi never reads what was wired, the
+   * selectors can never match): the status annotation then reads `<feature>=ineffective`.
+   */
+  effective?: boolean;
+}
+
+/** The status annotation's value for one step. */
+export function statusOf(s: StepOutcome): string {
+  if (s.state === 'skipped') return `${s.feature}=skipped`;
+  return `${s.feature}=${s.effective === false ? 'ineffective' : s.detail}`;
 }

@@ -15,12 +15,14 @@ import {
 } from './names.js';
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
 import { arrayAt, containsAll, isJson, readPath, type Json } from './pod.js';
+import { commandLine, imageName, imageVersion, runsStartScript, runsToolkit, startScriptReadsTruststoreEnv } from './recognise.js';
 import type { StepOutcome } from './step.js';
+import { nifiContainers } from './targets.js';
 
 /** The bundle file name inside the init container, whatever the Secret's key is called. */
 const BUNDLE_FILE = 'ca.crt';
 
-/** Everything the trust bundle adds to a pod, computed from the policy alone. */
+/** Everything the trust bundle's env wiring adds to a pod, computed from the policy alone. */
 /** `runAsUser` only where the pod's own uid would be inherited and is refused (root). */
 export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
   const file = TRUSTSTORE_FILE[tb.format];
@@ -71,8 +73,9 @@ export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
 export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   const outcome: StepOutcome = { feature: 'trust-bundle', state: 'present', detail: tb.format, warnings: [] };
   const skip = (why: string): StepOutcome => ({ ...outcome, state: 'skipped', warnings: [...outcome.warnings, `${why}; trust bundle not injected`] });
-  const sel = selectContainers(pod, tb.containers);
+  const sel = selectContainers(pod, tb.containers, nifiContainers);
   if (typeof sel === 'string') return skip(sel);
+  if (sel.note) outcome.warnings.push(sel.note);
   outcome.warnings.push(...sel.missing.map((name) => `no container named ${name} to mount the truststore into`));
   if (sel.targets.length === 0) return skip('no container selected');
   // A pod-level runAsUser 0 would be inherited, and the kubelet refuses uid 0 under runAsNonRoot.
@@ -89,11 +92,44 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
     const theirs = env.find((x) => isJson(x) && (TRUSTSTORE_ENV as readonly string[]).includes(String(x.name)));
     if (theirs) {
       outcome.warnings.push(`container ${String(c.name)} sets ${String((theirs as Json).name)}; its truststore env left as is`);
+      outcome.effective = false;
       continue;
     }
     arrayAt(c, 'env')!.push(...structuredClone(items.env));
     outcome.state = 'added';
   }
+  for (const c of sel.targets) {
+    const problem = unreadEnvProblem(c);
+    if (problem) {
+      outcome.warnings.push(problem);
+      outcome.effective = false;
+    }
+  }
   if (outcome.state === 'added') outcome.notes = [`added truststore init container (${tb.format}) from Secret ${tb.secretName}`];
   return outcome;
+}
+
+/**
+ * Why a NiFi container will not read TRUSTSTORE_*, when that is knowable from the pod: it enrols
+ * itself and reads the store its toolkit client wrote; its command bypasses the apache/nifi start
+ * script (and does not read the variables itself); or that script's mode ignores them.
+ */
+export function unreadEnvProblem(c: Json): string | undefined {
+  const name = String(c.name);
+  if (runsToolkit(c, 'client')) return selfEnrolmentProblem(c);
+  if (/TRUSTSTORE_(PATH|TYPE|PASSWORD)/.test(commandLine(c))) return undefined; // its own script reads them
+  if (!runsStartScript(c)) return `container ${name} replaces the image's start script: TRUSTSTORE_* is never read (use wiring: merge)`;
+  if (imageName(c.image) !== 'nifi' || startScriptReadsTruststoreEnv(c) !== 'no') return undefined;
+  const v = imageVersion(c.image);
+  if (v && hasAuth(c, 'oidc')) return `container ${name}: AUTH=oidc reads TRUSTSTORE_* only from apache/nifi 1.20 (image ${v.join('.')})`;
+  return `container ${name}: AUTH is not tls, ldap or oidc, so the start script ignores TRUSTSTORE_*`;
+}
+
+/** A container that runs `tls-toolkit.sh client` itself reads the store that run writes, never the bundle's. */
+export function selfEnrolmentProblem(c: Json): string {
+  return `container ${String(c.name)} enrols itself (tls-toolkit.sh client), so its store never gets the bundle`;
+}
+
+function hasAuth(c: Json, value: string): boolean {
+  return Array.isArray(c.env) && c.env.some((e) => isJson(e) && e.name === 'AUTH' && e.value === value);
 }

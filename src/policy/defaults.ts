@@ -11,6 +11,7 @@ export const DEFAULT_SPEC: PolicySpec = deepFreeze<PolicySpec>({
   placement: { mode: 'required', topologyKey: 'kubernetes.io/hostname', weight: 100 },
   trustBundle: {
     enabled: true,
+    wiring: 'env',
     secretName: 'nifi-ca-trust',
     key: 'ca.crt',
     format: 'pkcs12',
@@ -19,6 +20,10 @@ export const DEFAULT_SPEC: PolicySpec = deepFreeze<PolicySpec>({
     // A truststore holds public certificates only: its password guards integrity, not secrecy,
     // so a documented literal is a sane default; clusters may point at a Secret instead.
     password: { secretName: '', key: 'password', value: 'changeit' },
+    // Only read with wiring: merge, which then needs after, volume and store.
+    // The toolkit client writes a JKS truststore and its password to config.json's trustStorePassword;
+    // apache/nifi-toolkit runs as uid 1000.
+    merge: { after: '', volume: '', store: '', storeType: 'jks', passwordFile: '', passwordKey: '', runAsUser: 1000 },
     initContainer: {
       image: DEFAULT_IMAGE,
       imagePullPolicy: 'IfNotPresent',

@@ -39,14 +39,42 @@ export interface PasswordSource {
   value: string;
 }
 
+/**
+ * How the bundle reaches the truststore NiFi reads:
+ * - env: an init container writes a truststore into an emptyDir the NiFi containers mount, and
+ *   TRUSTSTORE_* point at it (read by the apache/nifi image's start script in its secured modes);
+ * - merge: after the pod's own enrolment init container (tls-toolkit.sh client), an init container
+ *   adds every bundle CA into the store enrolment wrote, in place; NiFi's containers are not touched.
+ */
+export type TrustWiring = 'env' | 'merge';
+export type MergeStoreType = 'jks' | 'pkcs12';
+
+export interface MergeSpec {
+  /** The enrolment init container; the merge step runs right after it. */
+  after: string;
+  /** The pod volume holding the store enrolment writes. */
+  volume: string;
+  /** The store's path relative to that volume's root. */
+  store: string;
+  storeType: MergeStoreType;
+  /** A file relative to the volume's root holding the store password; '' uses trustBundle.password. */
+  passwordFile: string;
+  /** The top-level JSON key of passwordFile holding the password ('' : the file is the password). */
+  passwordKey: string;
+  /** The merge step's uid when neither the enrolment container nor the pod sets one. */
+  runAsUser: number;
+}
+
 export interface TrustBundleSpec {
   enabled: boolean;
+  wiring: TrustWiring;
   secretName: string;
   key: string;
   format: TruststoreFormat;
   mountPath: string;
   containers: string[];
   password: PasswordSource;
+  merge: MergeSpec;
   initContainer: InitContainerSpec;
 }
 

@@ -26,6 +26,7 @@ import {
   type CaPinningSpec,
   type PolicySpec,
   type ResourceRequirements,
+  type MergeSpec,
   type TrustBundleSpec,
 } from './types.js';
 
@@ -99,22 +100,88 @@ function parsePlacement(p: Record<string, unknown>, path: string, issues: Issues
 
 function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues): TrustBundleSpec {
   const d = DEFAULT_SPEC.trustBundle;
-  unknownKeys(t, ['enabled', 'secretName', 'key', 'format', 'mountPath', 'containers', 'password', 'initContainer'], path, issues);
+  unknownKeys(t, ['enabled', 'wiring', 'secretName', 'key', 'format', 'mountPath', 'containers', 'password', 'merge', 'initContainer'], path, issues);
   const secretName = secretNameField(t, path, issues, d.secretName);
   const key = optString(t, 'key', path, issues, d.key);
   if (!isSecretKey(key)) issues.push(`${path}.key: must be a Secret data key (alphanumerics, "-", "_", ".")`);
   const mountPath = directoryField(t, 'mountPath', path, issues, d.mountPath);
   const containers = containersField(t, path, issues, d.containers);
+  const wiring = optEnum(t, 'wiring', path, issues, ['env', 'merge'], d.wiring);
+  if (wiring === 'merge') {
+    // These shape the env wiring only: set with merge they would silently do nothing.
+    for (const field of ['format', 'mountPath', 'containers']) {
+      if (t[field] !== undefined) issues.push(`${path}.${field}: applies to wiring env only (merge writes into the store enrolment left)`);
+    }
+  }
+  const merge = parseMerge(optObject(t, 'merge', path, issues), `${path}.merge`, issues, wiring === 'merge');
+  if (wiring === 'env' && t.merge !== undefined) issues.push(`${path}.merge: applies to wiring merge only; set wiring: merge`);
   return {
     enabled: optBool(t, 'enabled', path, issues, d.enabled),
+    wiring,
     secretName,
     key,
     format: optEnum(t, 'format', path, issues, ['pkcs12', 'jks', 'pem'], d.format),
     mountPath,
     containers,
     password: parsePassword(optObject(t, 'password', path, issues), `${path}.password`, issues),
+    merge,
     initContainer: parseInitContainer(optObject(t, 'initContainer', path, issues), `${path}.initContainer`, issues),
   };
+}
+
+function parseMerge(m: Record<string, unknown>, path: string, issues: Issues, required: boolean): MergeSpec {
+  const d = DEFAULT_SPEC.trustBundle.merge;
+  unknownKeys(m, ['after', 'volume', 'store', 'storeType', 'passwordFile', 'passwordKey', 'runAsUser'], path, issues);
+  const after = optString(m, 'after', path, issues, d.after);
+  const volume = optString(m, 'volume', path, issues, d.volume);
+  const store = optString(m, 'store', path, issues, d.store);
+  const passwordFile = optString(m, 'passwordFile', path, issues, d.passwordFile);
+  const passwordKey = optString(m, 'passwordKey', path, issues, d.passwordKey);
+  if (required || after !== '') {
+    if (!isDnsLabel(after)) issues.push(`${path}.after: must name the enrolment init container (DNS label)`);
+  }
+  if (required || volume !== '') {
+    if (!isDnsLabel(volume)) issues.push(`${path}.volume: must name the pod volume holding the store (DNS label)`);
+  }
+  if (required || store !== '') {
+    const problem = relativePathProblem(store);
+    if (problem) issues.push(`${path}.store: ${problem}`);
+  }
+  if (passwordFile !== '') {
+    const problem = relativePathProblem(passwordFile);
+    if (problem) issues.push(`${path}.passwordFile: ${problem}`);
+  }
+  if (passwordKey !== '' && passwordFile === '') issues.push(`${path}.passwordKey: needs passwordFile (the JSON file holding that key)`);
+  if (passwordKey.length > 253 || /[\s"]/.test(passwordKey)) issues.push(`${path}.passwordKey: must be a JSON key without spaces or quotes`);
+  return {
+    after,
+    volume,
+    store,
+    storeType: optEnum(m, 'storeType', path, issues, ['jks', 'pkcs12'], d.storeType),
+    passwordFile,
+    passwordKey,
+    runAsUser: uidField(m, path, issues, d.runAsUser),
+  };
+}
+
+/** A file path inside a volume: relative, and never climbing out of it. */
+function relativePathProblem(p: string): string | undefined {
+  if (p === '') return 'must be a path relative to the volume, e.g. certs/truststore.jks';
+  if (p.startsWith('/')) return 'must be relative to the volume (no leading "/")';
+  const parts = p.split('/');
+  if (parts.some((s) => s === '' || s === '.' || s === '..')) return 'must not contain empty, "." or ".." segments';
+  if (p.length > 1024 || p.includes('\0')) return 'must be a plain path';
+  return undefined;
+}
+
+function uidField(obj: Record<string, unknown>, path: string, issues: Issues, fallback: number): number {
+  const v = obj.runAsUser;
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 2147483647) {
+    issues.push(`${path}.runAsUser: must be a non-root uid (integer from 1)`);
+    return fallback;
+  }
+  return v;
 }
 
 function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): CaPinningSpec {
@@ -125,12 +192,7 @@ function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues
   // The restore init container mounts both: one path twice makes the API server refuse the pod.
   if (workDir === INIT_CA_SECRET_DIR) issues.push(`${path}.workDir: must not be ${INIT_CA_SECRET_DIR}, where the restore init container mounts the Secret`);
   const containers = containersField(c, path, issues, d.containers);
-  let runAsUser = d.runAsUser;
-  if (c.runAsUser !== undefined) {
-    if (typeof c.runAsUser !== 'number' || !Number.isInteger(c.runAsUser) || c.runAsUser < 1 || c.runAsUser > 2147483647) {
-      issues.push(`${path}.runAsUser: must be a non-root uid (integer from 1)`);
-    } else runAsUser = c.runAsUser;
-  }
+  const runAsUser = uidField(c, path, issues, d.runAsUser);
   return {
     enabled: optBool(c, 'enabled', path, issues, d.enabled),
     secretName,

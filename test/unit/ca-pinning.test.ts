@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { caPinningItems, planCaPinning } from '../../src/mutation/ca-pinning.js';
+import { caPinningItems, planCaPinning, usesConfigJson } from '../../src/mutation/ca-pinning.js';
 import { mutatePod } from '../../src/mutation/mutate.js';
 import type { Json } from '../../src/mutation/pod.js';
 import { validatePolicy } from '../../src/policy/validate.js';
@@ -95,13 +95,25 @@ describe('ca-pinning planner', () => {
     });
   }
 
-  it('warns when the toolkit is not started with --useConfigJson (or -F)', () => {
+  it('skips, changing nothing, when the toolkit is not started with --useConfigJson (or -F): it would refuse the restored keystore', () => {
+    const lacks = 'container ca lacks --useConfigJson, which a pinned CA needs; CA pinning not injected';
     const pod = podOf({ containers: [toolkit({ args: ['tls-toolkit.sh', 'server', '-c', 'nifi-ca'] })] });
-    expect(planCaPinning(pod, cp).warnings).to.include('container ca lacks --useConfigJson: toolkit will not reuse the pinned CA');
+    const before = structuredClone(pod);
+    const out = planCaPinning(pod, cp);
+    expect(out.state).to.equal('skipped');
+    expect(out.warnings).to.include(lacks);
+    expect(pod).to.deep.equal(before);
     const short = podOf({ containers: [toolkit({ command: ['bash', '-c'], args: ['tls-toolkit.sh server -F -f config.json'] })] });
-    expect(planCaPinning(short, cp).warnings.join()).not.to.include('lacks');
+    expect(planCaPinning(short, cp).state).to.equal('added');
     const tail = podOf({ containers: [toolkit({ command: ['bash', '-c'], args: ['tls-toolkit.sh server -c nifi-ca & tail -F logs/nifi-ca.log'] })] });
-    expect(planCaPinning(tail, cp).warnings, "another command's -F").to.include('container ca lacks --useConfigJson: toolkit will not reuse the pinned CA');
+    expect(planCaPinning(tail, cp).warnings, "another command's -F").to.include(lacks);
+  });
+
+  it("follows the variable cetic/helm-nifi's CA script passes the flags in", () => {
+    const script = 'if [ -f config.json ]; then\n  OPTIONS="--configJson config.json --useConfigJson"\nfi\nexec ${NIFI_TOOLKIT_HOME}/bin/tls-toolkit.sh server -c "nifi-ca" -t x -p 9090 ${OPTIONS}';
+    expect(usesConfigJson(toolkit({ command: ['sh', '-c', script] }))).to.equal(true);
+    expect(usesConfigJson(toolkit({ command: ['sh', '-c', script.replace('--useConfigJson', '')] }))).to.equal(false);
+    expect(usesConfigJson(toolkit({ command: ['sh', '-c', 'OTHER="-F"; exec tls-toolkit.sh server ${OPTIONS}'] }))).to.equal(false);
   });
 
   it('mutatePod: only nifi-ca pods, only when enabled; a patch that re-applies to nothing', () => {

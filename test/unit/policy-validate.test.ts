@@ -103,6 +103,45 @@ describe('policy validation', () => {
       doc: withSpec({ caPinning: { initContainer: { resources: { limits: { memory: '64K' } } } } }),
       issues: ['spec.caPinning.initContainer.resources.limits.memory: must be a quantity such as 100m or 64Mi'],
     },
+    {
+      name: 'merge wiring without its target',
+      doc: withSpec({ trustBundle: { wiring: 'merge' } }),
+      issues: [
+        'spec.trustBundle.merge.after: must name the enrolment init container (DNS label)',
+        'spec.trustBundle.merge.volume: must name the pod volume holding the store (DNS label)',
+        'spec.trustBundle.merge.store: must be a path relative to the volume, e.g. certs/truststore.jks',
+      ],
+    },
+    {
+      name: 'merge paths that climb out of the volume, a key without its file, a root uid',
+      doc: withSpec({ trustBundle: { wiring: 'merge', merge: { after: 'cert-request', volume: 'config-data', store: '/data/certs/truststore.jks', passwordKey: 'trustStorePassword', storeType: 'pem', runAsUser: 0 } } }),
+      issues: [
+        'spec.trustBundle.merge.store: must be relative to the volume (no leading "/")',
+        'spec.trustBundle.merge.passwordKey: needs passwordFile (the JSON file holding that key)',
+        'spec.trustBundle.merge.storeType: must be one of jks, pkcs12',
+        'spec.trustBundle.merge.runAsUser: must be a non-root uid (integer from 1)',
+      ],
+    },
+    {
+      name: 'merge with ".." in the password file',
+      doc: withSpec({ trustBundle: { wiring: 'merge', merge: { after: 'cert-request', volume: 'config-data', store: 'certs/truststore.jks', passwordFile: 'certs/../../etc/passwd' } } }),
+      issues: ['spec.trustBundle.merge.passwordFile: must not contain empty, "." or ".." segments'],
+    },
+    {
+      name: 'env-only fields with merge wiring, and a merge block with env wiring',
+      doc: withSpec({ trustBundle: { wiring: 'merge', format: 'jks', mountPath: '/t', containers: ['nifi'], merge: { after: 'a', volume: 'v', store: 's' } } }),
+      issues: [
+        'spec.trustBundle.format: applies to wiring env only (merge writes into the store enrolment left)',
+        'spec.trustBundle.mountPath: applies to wiring env only (merge writes into the store enrolment left)',
+        'spec.trustBundle.containers: applies to wiring env only (merge writes into the store enrolment left)',
+      ],
+    },
+    {
+      name: 'a merge block left under env wiring (it would silently do nothing)',
+      doc: withSpec({ trustBundle: { merge: { after: 'cert-request', volume: 'config-data', store: 'certs/truststore.jks' } } }),
+      issues: ['spec.trustBundle.merge: applies to wiring merge only; set wiring: merge'],
+    },
+    { name: 'wiring value', doc: withSpec({ trustBundle: { wiring: 'copy' } }), issues: ['spec.trustBundle.wiring: must be one of env, merge'] },
     { name: 'namespace glob', doc: withSpec({ namespaces: ['prod-*', 'Bad_NS', 3] }), issues: ['spec.namespaces[2]: must be a string', 'spec.namespaces[1]: must be a namespace name or a glob of one (with * and ?)'] },
   ];
   for (const c of invalid) {

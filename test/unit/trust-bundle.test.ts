@@ -8,6 +8,8 @@ import { policyWith } from '../support/policy.js';
 
 const tb = policyWith({}).spec.trustBundle;
 const nifi = (extra: Json = {}): Json => ({ name: 'nifi', image: 'apache/nifi:1.28.1', ...extra });
+/** The apache/nifi start script reads TRUSTSTORE_* only in its secured modes. */
+const AUTH_TLS = { name: 'AUTH', value: 'tls' };
 const podOf = (spec: Json): Json => ({ metadata: { name: 'p' }, spec });
 const spec = (pod: Json) => pod.spec as Json;
 
@@ -130,7 +132,7 @@ describe('trust-bundle planner', () => {
   });
 
   it('recognises its own items after API-server defaulting (reinvocation)', () => {
-    const pod = podOf({ containers: [nifi()] });
+    const pod = podOf({ containers: [nifi({ env: [AUTH_TLS] })] });
     planTrustBundle(pod, tb);
     const s = spec(pod);
     // What the API server adds when it decodes the patched pod.
@@ -146,7 +148,7 @@ describe('trust-bundle planner', () => {
 
 describe('trust-bundle planner on reinvocation after other admission plugins', () => {
   it('recognises its init container after the ServiceAccount plugin adds a token mount to it', () => {
-    const pod = podOf({ containers: [nifi()] });
+    const pod = podOf({ containers: [nifi({ env: [AUTH_TLS] })] });
     planTrustBundle(pod, tb);
     // What the ServiceAccount admission plugin adds to every container, ours included.
     const token = { name: 'default-token-x7k2p', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
