@@ -16,18 +16,31 @@ export interface JksTrustedEntry {
   kind: 'trusted';
   alias: string;
   der: Uint8Array;
+  /** Creation time of this entry; defaults to the store's `date` (set it to keep an entry as read). */
+  date?: Date;
 }
 
 export interface JksKeyEntry {
   kind: 'key';
   alias: string;
-  /** Unencrypted PKCS#8 PrivateKeyInfo DER. */
+  /** Unencrypted PKCS#8 PrivateKeyInfo DER, protected on writing with the KeyProtector. */
   pkcs8: Uint8Array;
   /** Leaf first. */
   chain: Uint8Array[];
+  date?: Date;
 }
 
-export type JksEntry = JksTrustedEntry | JksKeyEntry;
+/** A key entry written back as read: its protected key blob is copied, never decrypted. */
+export interface JksProtectedKeyEntry {
+  kind: 'key';
+  alias: string;
+  /** EncryptedPrivateKeyInfo DER as stored (JksReadEntry.protectedKey). */
+  protectedKey: Uint8Array;
+  chain: Uint8Array[];
+  date?: Date;
+}
+
+export type JksEntry = JksTrustedEntry | JksKeyEntry | JksProtectedKeyEntry;
 
 export interface JksOptions {
   password: string;
@@ -145,18 +158,22 @@ export function writeJks(entries: readonly JksEntry[], opts: JksOptions): Buffer
     const alias = e.alias.toLowerCase();
     if (seen.has(alias)) throw new RangeError(`duplicate alias ${alias}`);
     seen.add(alias);
+    const date = (e.date ?? opts.date).getTime();
     if (e.kind === 'trusted') {
       w.u32(TAG_TRUSTED);
       w.utf(alias);
-      w.u64(opts.date.getTime());
+      w.u64(date);
       w.utf('X.509');
       w.bytes(e.der);
     } else {
-      if (!opts.keySalt) throw new RangeError('a key entry needs a KeyProtector salt');
       w.u32(TAG_KEY);
       w.utf(alias);
-      w.u64(opts.date.getTime());
-      w.bytes(protectKey(e.pkcs8, opts.keyPassword ?? opts.password, opts.keySalt));
+      w.u64(date);
+      if ('protectedKey' in e) w.bytes(e.protectedKey);
+      else {
+        if (!opts.keySalt) throw new RangeError('a key entry needs a KeyProtector salt');
+        w.bytes(protectKey(e.pkcs8, opts.keyPassword ?? opts.password, opts.keySalt));
+      }
       w.u32(e.chain.length);
       for (const c of e.chain) {
         w.utf('X.509');
@@ -186,6 +203,20 @@ export interface JksReadEntry {
   certs: Buffer[];
   /** Key entries only: the protected key, as stored. */
   protectedKey?: Buffer;
+  /** The entry's bytes in the store, tag to last certificate: what "kept byte-for-byte" is checked against. */
+  raw: Buffer;
+}
+
+/** A read entry as a writable one, so that writeJks reproduces it (alias, date, certificates, key blob). */
+export function asWritable(e: JksReadEntry): JksEntry {
+  if (e.kind === 'trusted') return { kind: 'trusted', alias: e.alias, der: e.certs[0]!, date: e.date };
+  return { kind: 'key', alias: e.alias, protectedKey: e.protectedKey!, chain: e.certs, date: e.date };
+}
+
+/** The format version (1 or 2) of a JKS store; version 1 has no certificate type strings. */
+export function jksVersion(buf: Buffer): number {
+  if (!isJks(buf) || buf.length < 8) throw new JksError('not a JKS store');
+  return buf.readUInt32BE(4);
 }
 
 export function isJks(buf: Buffer): boolean {
@@ -241,12 +272,14 @@ export function readJks(buf: Buffer, password: string | undefined): JksReadEntry
   const count = u32();
   const out: JksReadEntry[] = [];
   for (let i = 0; i < count; i++) {
+    const start = off;
     const tag = u32();
     const alias = utf();
     const date = new Date(u64());
     if (tag === TAG_TRUSTED) {
       if (version === 2) utf();
-      out.push({ alias, kind: 'trusted', date, certs: [bytes()] });
+      const cert = bytes();
+      out.push({ alias, kind: 'trusted', date, certs: [cert], raw: Buffer.from(body.subarray(start, off)) });
     } else if (tag === TAG_KEY) {
       const protectedKey = bytes();
       const n = u32();
@@ -255,7 +288,7 @@ export function readJks(buf: Buffer, password: string | undefined): JksReadEntry
         if (version === 2) utf();
         certs.push(bytes());
       }
-      out.push({ alias, kind: 'key', date, certs, protectedKey });
+      out.push({ alias, kind: 'key', date, certs, protectedKey, raw: Buffer.from(body.subarray(start, off)) });
     } else throw new JksError(`unknown JKS entry tag ${tag}`);
   }
   if (off !== body.length) throw new JksError('trailing bytes in JKS store');

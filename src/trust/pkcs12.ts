@@ -3,6 +3,7 @@
 // attribute, without which Java ignores the bag; integrity by an HMAC under the store password.
 // Optionally one private-key entry (toolkit CA keystores), given already encrypted as PKCS#8.
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import forge from 'node-forge';
 import { bmp, child, children, explicit, integer, nul, octets, oid, readAll, readInt, readOid, seq, set, utf16be, type Node } from './der.js';
 
 export const OID = {
@@ -97,8 +98,12 @@ function dataContentInfo(content: Uint8Array): Buffer {
   return seq(oid(OID.data), explicit(0, octets(content)));
 }
 
+/** A trusted-certificate SafeBag as Java writes one: friendlyName (the alias) and the trusted-key-usage attribute. */
+export function trustedCertBag(t: TrustedCert): Buffer {
+  return certBag(t.der, [attr(OID.friendlyName, bmp(t.alias)), attr(OID.javaTrustedKeyUsage, oid(OID.anyExtendedKeyUsage))]);
+}
+
 export function writePkcs12(trusted: readonly TrustedCert[], opts: Pkcs12Options, key?: KeyEntry): Buffer {
-  if (!opts.password) throw new RangeError('a PKCS12 store needs a non-empty password');
   const bags: Buffer[] = [];
   if (key) {
     const localKeyId = createHash('sha1').update(key.chain[0] ?? Buffer.alloc(0)).digest();
@@ -109,11 +114,16 @@ export function writePkcs12(trusted: readonly TrustedCert[], opts: Pkcs12Options
       bags.push(certBag(c, attrs));
     });
   }
-  for (const t of trusted) {
-    bags.push(
-      certBag(t.der, [attr(OID.friendlyName, bmp(t.alias)), attr(OID.javaTrustedKeyUsage, oid(OID.anyExtendedKeyUsage))]),
-    );
-  }
+  for (const t of trusted) bags.push(trustedCertBag(t));
+  return writePkcs12Bags(bags, opts);
+}
+
+/**
+ * A store of the given SafeBags, copied as they are (a merge keeps other tools' bags byte-for-byte),
+ * in one unencrypted SafeContents, with the MAC under the store password.
+ */
+export function writePkcs12Bags(bags: readonly Uint8Array[], opts: Pkcs12Options): Buffer {
+  if (!opts.password) throw new RangeError('a PKCS12 store needs a non-empty password');
   const authSafe = seq(dataContentInfo(seq(...bags)));
   const iterations = opts.iterations ?? DEFAULT_MAC_ITERATIONS;
   const hash = opts.mac ?? DEFAULT_MAC;
@@ -123,7 +133,7 @@ export function writePkcs12(trusted: readonly TrustedCert[], opts: Pkcs12Options
   return seq(integer(3), dataContentInfo(authSafe), macData);
 }
 
-// ---- reading (for `ca inspect` and the tests) ----
+// ---- reading (for `ca inspect`, `truststore --merge` and the tests) ----
 
 export interface Pkcs12Entry {
   alias: string;
@@ -143,6 +153,38 @@ export class Pkcs12Error extends Error {
  * ones this runtime can open; the others are counted in `encryptedParts`.
  */
 export function readPkcs12(buf: Buffer, password: string, opts: { verifyMac?: boolean } = {}): { entries: Pkcs12Entry[]; encryptedParts: number } {
+  const r = readSafeBags(buf, password, opts);
+  const entries: Pkcs12Entry[] = [];
+  for (const b of r.bags) if (b.der) entries.push({ alias: b.alias, kind: b.trusted ? 'trusted' : b.localKeyId ? 'key-cert' : 'cert', der: b.der });
+  return { entries, encryptedParts: r.encryptedParts };
+}
+
+export interface SafeBag {
+  /** The bag's OID (certBag, keyBag, shroudedKeyBag, crlBag, ...). */
+  type: string;
+  /** The whole SafeBag DER, as stored (decrypted when it came from an encrypted part). */
+  raw: Buffer;
+  /** An X.509 certificate bag's certificate. */
+  der?: Buffer;
+  /** friendlyName, or '' when the bag has none. */
+  alias: string;
+  /** Carries Java's trusted-key-usage attribute. */
+  trusted: boolean;
+  /** Carries a localKeyId (ties a certificate to a key). */
+  localKeyId: boolean;
+}
+
+export interface SafeBags {
+  bags: SafeBag[];
+  hasMac: boolean;
+  /** Encrypted SafeContents this runtime could not open (wrong password, unknown cipher). */
+  encryptedParts: number;
+  /** ContentInfos neither data nor password-encrypted (e.g. public-key enveloped). */
+  otherParts: number;
+}
+
+/** Every SafeBag of a store, with the MAC verified (unless verifyMac is false) before anything is decrypted. */
+export function readSafeBags(buf: Buffer, password: string, opts: { verifyMac?: boolean } = {}): SafeBags {
   try {
     const pfx = readAll(buf);
     const [version, authSafeCi, macData] = children(pfx);
@@ -150,46 +192,55 @@ export function readPkcs12(buf: Buffer, password: string, opts: { verifyMac?: bo
     if (readOid(child(authSafeCi, 0)) !== OID.data) throw new Pkcs12Error('public-key integrity mode is not supported');
     const authSafeBytes = octetContent(child(child(authSafeCi, 1), 0));
     if (macData && opts.verifyMac !== false) verifyMac(macData, authSafeBytes, password);
-    const entries: Pkcs12Entry[] = [];
+    const bags: SafeBag[] = [];
     let encryptedParts = 0;
+    let otherParts = 0;
     for (const ci of children(readAll(authSafeBytes))) {
       const type = readOid(child(ci, 0));
       if (type === OID.encryptedData) {
-        const plain = decryptContent(child(child(ci, 1), 0), password);
-        if (plain) entries.push(...certBags(readAll(plain)));
+        const opened = openEncrypted(child(child(ci, 1), 0), password);
+        if (opened) bags.push(...opened);
         else encryptedParts++;
-        continue;
-      }
-      if (type !== OID.data) continue;
-      entries.push(...certBags(readAll(octetContent(child(child(ci, 1), 0)))));
+      } else if (type === OID.data) bags.push(...safeBags(readAll(octetContent(child(child(ci, 1), 0)))));
+      else otherParts++;
     }
-    return { entries, encryptedParts };
+    return { bags, hasMac: macData !== undefined, encryptedParts, otherParts };
   } catch (err) {
     if (err instanceof Pkcs12Error) throw err;
     throw new Pkcs12Error('not a readable PKCS12 store');
   }
 }
 
-function certBags(safeContents: Node): Pkcs12Entry[] {
-  const entries: Pkcs12Entry[] = [];
+/** The bags of an encrypted part; undefined when it does not open (a wrong password may pass the padding check, not the parse). */
+function openEncrypted(encryptedData: Node, password: string): SafeBag[] | undefined {
+  const plain = decryptContent(encryptedData, password);
+  if (!plain) return undefined;
+  try {
+    return safeBags(readAll(plain));
+  } catch {
+    return undefined;
+  }
+}
+
+function safeBags(safeContents: Node): SafeBag[] {
+  const out: SafeBag[] = [];
   for (const bag of children(safeContents)) {
-    if (readOid(child(bag, 0)) !== OID.certBag) continue;
-    const cb = child(child(bag, 1), 0);
-    if (readOid(child(cb, 0)) !== OID.x509Certificate) continue;
-    const der = Buffer.from(octetContent(child(child(cb, 1), 0)));
-    let alias = '';
-    let kind: Pkcs12Entry['kind'] = 'cert';
+    const type = readOid(child(bag, 0));
+    const b: SafeBag = { type, raw: Buffer.from(bag.raw), alias: '', trusted: false, localKeyId: false };
+    if (type === OID.certBag) {
+      const cb = child(child(bag, 1), 0);
+      if (readOid(child(cb, 0)) === OID.x509Certificate) b.der = Buffer.from(octetContent(child(child(cb, 1), 0)));
+    }
     const attrs = children(bag)[2];
     for (const a of attrs ? children(attrs) : []) {
       const t = readOid(child(a, 0));
-      const v = child(child(a, 1), 0);
-      if (t === OID.friendlyName) alias = utf16(v.content);
-      else if (t === OID.javaTrustedKeyUsage) kind = 'trusted';
-      else if (t === OID.localKeyId && kind === 'cert') kind = 'key-cert';
+      if (t === OID.friendlyName) b.alias = utf16(child(child(a, 1), 0).content);
+      else if (t === OID.javaTrustedKeyUsage) b.trusted = true;
+      else if (t === OID.localKeyId) b.localKeyId = true;
     }
-    entries.push({ alias, kind, der });
+    out.push(b);
   }
-  return entries;
+  return out;
 }
 
 const PBES2 = '1.2.840.113549.1.5.13';
@@ -210,7 +261,7 @@ const AES: Record<string, string> = {
 
 /**
  * Opens an EncryptedData SafeContents: PBES2 (PBKDF2 + AES-CBC, recent Java and OpenSSL) or the PKCS#12
- * SHA-1/3DES scheme. Undefined for schemes this runtime cannot decrypt (40-bit RC2 without OpenSSL's legacy provider).
+ * SHA-1 schemes with 3DES or 40-bit RC2 (older Java). Undefined for other schemes.
  */
 function decryptContent(encryptedData: Node, password: string): Buffer | undefined {
   const eci = child(encryptedData, 1);
@@ -244,13 +295,26 @@ function decryptContent(encryptedData: Node, password: string): Buffer | undefin
       const des = algOid === PBE_SHA1_3DES;
       const key = pkcs12Kdf(password, salt, 1, iterations, des ? 24 : 5, 'sha1');
       const iv = pkcs12Kdf(password, salt, 2, iterations, 8, 'sha1');
-      const d = createDecipheriv(des ? 'des-ede3-cbc' : 'rc2-40-cbc', key, iv);
+      if (!des) return rc2Decrypt(key, iv, data);
+      const d = createDecipheriv('des-ede3-cbc', key, iv);
       return Buffer.concat([d.update(data), d.final()]);
     }
   } catch {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * RC2-CBC with 40 effective key bits: Java 8 (before 8u301) encrypts PKCS12 certificates with it, and
+ * OpenSSL 3 keeps RC2 in its legacy provider, which Node does not load. node-forge has it in plain JS.
+ */
+function rc2Decrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer | undefined {
+  const c = forge.rc2.createDecryptionCipher(forge.util.createBuffer(key.toString('binary')), 40);
+  c.start(forge.util.createBuffer(iv.toString('binary')));
+  c.update(forge.util.createBuffer(data.toString('binary')));
+  if (!c.finish()) return undefined; // bad padding: wrong password or damaged part
+  return Buffer.from(c.output.getBytes(), 'binary');
 }
 
 function octetContent(n: Node): Buffer {
