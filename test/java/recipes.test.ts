@@ -182,7 +182,8 @@ describe('java: the recipes, run for real', function () {
       expect(again.code, again.stderr).to.equal(0);
       if (ours === 'nifi-ca-guard-trust-merge') expect(again.stdout).to.match(/unchanged/);
       await runInitContainers(planned, dirs, r.enrolmentCa);
-      const listed = await keytool(['-list', '-v', '-keystore', store.path, '-storetype', store.type, '-storepass', store.password]);
+      const restarted = await storeNiFiReads(planned, dirs); // enrolment chose a new password
+      const listed = await keytool(['-list', '-v', '-keystore', restarted.path, '-storetype', restarted.type, '-storepass', restarted.password]);
       expect(listed.code, listed.stderr).to.equal(0);
       const prints = keytoolSha256(listed.stdout);
       expect(prints, 'each CA exactly once').to.have.length(r.trusted.length);
