@@ -93,6 +93,20 @@ spec:
       lacks: [/Deployment\/nifi-ca: no role/, /match no CA workload/, /--fail-on-unmatched/],
     },
     {
+      name: "cetic with the recipe's policy in its namespace (-n nifi)",
+      args: ['-f', cetic, '--policy', repoPath('examples', 'cetic-helm-nifi', 'policy.yaml'), '-n', 'nifi'],
+      code: 0,
+      has: [/^nifi-ca-guard: StatefulSet\/nifi-zookeeper: no role: /],
+      lacks: [/Deployment\/nifi-ca: no role/, /StatefulSet\/nifi: no role/, /outside policy/, /--fail-on-unmatched/],
+    },
+    {
+      name: "cetic with the recipe's policy, forgetting -n",
+      args: ['-f', cetic, '--policy', repoPath('examples', 'cetic-helm-nifi', 'policy.yaml')],
+      code: 3,
+      has: ['nifi-ca-guard: Deployment/nifi-ca: namespace default is outside policy nifi (spec.namespaces: nifi)', 'nifi-ca-guard: StatefulSet/nifi: namespace default is outside policy nifi (spec.namespaces: nifi)', 'nifi-ca-guard: --fail-on-unmatched: no role for what looks like NiFi or a nifi-ca: Deployment/nifi-ca, StatefulSet/nifi'],
+      lacks: [/match no CA workload/],
+    },
+    {
       name: 'a release where only zookeeper is unmatched',
       args: ['-f', withZookeeper],
       code: 0,
