@@ -30,7 +30,8 @@ export function registerPreview(program: Command): void {
       'after',
       `
 Each object that creates pods but gets no role is named on stderr, with its pod labels
-beside the policy's selectors; NiFi pods also warn when the CA selectors miss a CA here.
+beside the policy's selectors. When one that looks like a nifi-ca (or NiFi) is missed, the
+NiFi (or nifi-ca) items warn that their anti-affinity selectors match nothing here.
 
 Exit status:
   0  done (also when something got no role, unless --fail-on-unmatched)
