@@ -2,7 +2,7 @@
 // Composition root: the only place that calls process.exit.
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/index.js';
-import { CliError, oneLine } from './cli/errors.js';
+import { CliError, EXIT_ERROR, EXIT_USAGE, oneLine } from './cli/errors.js';
 import { COMMANDS } from './cli/commands.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -11,9 +11,10 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    // A CliError (CheckFailed too) is one line the user reads; its exit status says which kind.
     process.stderr.write(`nifi-ca-guard: ${oneLine(err)}\n`);
-    return err instanceof CliError ? err.exitCode : 1;
+    return err instanceof CliError ? err.exitCode : EXIT_ERROR;
   }
 }
 
@@ -23,6 +24,6 @@ main(process.argv).then(
   },
   (err: unknown) => {
     process.stderr.write(`nifi-ca-guard: ${oneLine(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_ERROR;
   },
 );

@@ -1,8 +1,24 @@
+/** Exit statuses: the CLI's contract with scripts and CI (0 is success). */
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CHECK_FAILED = 3;
+
 /** An error whose message is a complete one-line reason for the user; the CLI prints it and exits 1. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(message: string, readonly exitCode = EXIT_ERROR) {
     super(message);
     this.name = 'CliError';
+  }
+}
+
+/**
+ * The command did its work and printed its output, but a check the user asked for failed (preview
+ * --fail-on-unmatched). Its own exit status, so CI can tell "found something" from "bad input".
+ */
+export class CheckFailed extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CHECK_FAILED);
+    this.name = 'CheckFailed';
   }
 }
 

@@ -4,15 +4,17 @@ import { Option } from 'commander';
 import { stringify } from 'yaml';
 import { isDnsLabel } from '../policy/fields.js';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
-import { flatten, previewObject } from '../preview/preview.js';
+import { coverage } from '../preview/coverage.js';
+import { flatten, previewObject, type PreviewItem } from '../preview/preview.js';
 import { parseObjects } from '../preview/read.js';
-import { CliError, oneLine } from './errors.js';
+import { CheckFailed, CliError, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_USAGE, oneLine } from './errors.js';
 
 interface PreviewOptions {
   filename: string;
   policy?: string;
   output: 'yaml' | 'json' | 'patch';
   namespace: string;
+  failOnUnmatched?: boolean;
 }
 
 export function registerPreview(program: Command): void {
@@ -23,6 +25,22 @@ export function registerPreview(program: Command): void {
     .option('--policy <file>', 'NiFiTrustPolicy file (default: the built-in policy)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json', 'patch']).default('yaml'))
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('--fail-on-unmatched', `exit ${EXIT_CHECK_FAILED} when a workload that looks like NiFi or a nifi-ca gets no role (output is still printed)`)
+    .addHelpText(
+      'after',
+      `
+Each object that creates pods but gets no role is named on stderr, with its pod labels
+beside the policy's selectors. When one that looks like a nifi-ca (or NiFi) is missed, the
+NiFi (or nifi-ca) items warn that their anti-affinity selectors match nothing here.
+
+Exit status:
+  0  done (also when something got no role, unless --fail-on-unmatched)
+  ${EXIT_ERROR}  bad input: unreadable file, invalid YAML or JSON, invalid policy
+  ${EXIT_USAGE}  usage error
+  ${EXIT_CHECK_FAILED}  --fail-on-unmatched: a workload that looks like NiFi or a nifi-ca got no role
+     (labels match no selector or both, or its namespace is outside the policy's)
+`,
+    )
     .action((opts: PreviewOptions) => runPreview(opts));
 }
 
@@ -45,11 +63,21 @@ function runPreview(opts: PreviewOptions): void {
   }
   if (objects.length === 0) throw new CliError(`${source}: no Kubernetes objects found`);
   const items = objects.map((o) => previewObject(o, opts.namespace, policy));
-  for (const item of items) for (const w of item.warnings) process.stderr.write(`Warning: ${item.ref}: ${w}\n`);
+  const report = coverage(items, policy);
+  items.forEach((item, n) => {
+    const { warnings, line } = report[n]!;
+    for (const w of [...item.warnings, ...warnings]) process.stderr.write(`Warning: ${item.ref}: ${w}\n`);
+    if (line) process.stderr.write(`${line}\n`);
+  });
   process.stdout.write(render(items, opts.output));
+  const unmatched = items.filter((_, n) => report[n]!.unmatched).map((i) => i.ref);
+  // After the output, so CI logs show the whole preview along with the failure.
+  if (opts.failOnUnmatched && unmatched.length > 0) {
+    throw new CheckFailed(`--fail-on-unmatched: no role for what looks like NiFi or a nifi-ca: ${unmatched.join(', ')}`);
+  }
 }
 
-function render(items: ReturnType<typeof previewObject>[], format: PreviewOptions['output']): string {
+function render(items: PreviewItem[], format: PreviewOptions['output']): string {
   if (format === 'patch') {
     return `${JSON.stringify(items.map((i) => ({ object: i.ref, role: i.role, patch: i.patch })), null, 2)}\n`;
   }

@@ -1,7 +1,8 @@
 import type { Operation } from 'fast-json-patch';
 import { mutatePod } from '../mutation/mutate.js';
-import { isJson, type Json } from '../mutation/pod.js';
+import { isJson, podLabels, type Json } from '../mutation/pod.js';
 import type { Policy } from '../policy/types.js';
+import { looksLike, type Look } from './looks.js';
 import { findTemplate, podFromTemplate, pointerPrefix, withPod } from './templates.js';
 
 export interface PreviewItem {
@@ -14,6 +15,16 @@ export interface PreviewItem {
   warnings: string[];
   role: string;
   reason: string;
+  /** The pod the object creates (itself for a Pod); absent for objects that create none. */
+  pod?: PodFacts;
+}
+
+/** What coverage checks need of a created pod, read before mutation. */
+export interface PodFacts {
+  namespace: string;
+  labels: Record<string, string>;
+  /** What its containers suggest, whatever its labels say. */
+  look: Look | undefined;
 }
 
 /** Expands Lists so each object is previewed on its own, as kubectl apply would send them. */
@@ -31,7 +42,8 @@ export function previewObject(obj: Json, defaultNamespace: string, policy: Polic
   const template = findTemplate(obj);
   if (!template) return { ref, result: obj, patch: [], warnings: [], role: 'none', reason: 'not a pod or pod template' };
   const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
-  const r = mutatePod(podFromTemplate(template), namespace, policy);
+  const pod = podFromTemplate(template);
+  const r = mutatePod(pod, namespace, policy);
   const prefix = pointerPrefix(template);
   return {
     ref,
@@ -40,5 +52,6 @@ export function previewObject(obj: Json, defaultNamespace: string, policy: Polic
     warnings: r.warnings,
     role: r.role,
     reason: r.reason,
+    pod: { namespace, labels: podLabels(pod), look: looksLike(pod) },
   };
 }
