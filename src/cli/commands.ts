@@ -1,9 +1,10 @@
 import { registerCa } from './ca.js';
 import { registerCerts } from './certs.js';
 import type { Register } from './index.js';
+import { registerPolicy } from './policy.js';
 import { registerPreview } from './preview.js';
 import { registerServe } from './serve.js';
 import { registerTruststore } from './truststore.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Register[] = [registerServe, registerPreview, registerCerts, registerTruststore, registerCa];
+export const COMMANDS: readonly Register[] = [registerServe, registerPreview, registerCerts, registerTruststore, registerCa, registerPolicy];
