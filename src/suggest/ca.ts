@@ -21,7 +21,8 @@ export function configJsonUse(c: Json): 'toolkit' | 'script' | 'none' {
   const line = [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
   const toolkit = line.split(/;|&&?|\|\|?|\n/).filter((part) => /tls-toolkit/.test(part));
   if ((toolkit.length > 0 ? toolkit : [line]).some((part) => USES_CONFIG_JSON.test(part))) return 'toolkit';
-  return USES_CONFIG_JSON.test(line) ? 'script' : 'none';
+  // Elsewhere, only the long form counts: `-F` is also tail's and grep's flag.
+  return /(^|\s|")--useConfigJson(\s|"|$)/.test(line) ? 'script' : 'none';
 }
 
 /** The claim a directory of the container lives on: a persistentVolumeClaim volume, or a volumeClaimTemplate. */
