@@ -63,7 +63,7 @@ export function suggestPolicy(objects: readonly Json[], opts: SuggestOptions): S
     ...(found.other.length > 0 ? [`Neither (checked: no selector below matches them): ${refs(found.other.filter((w) => !selectors.overlaps.some((o) => o.includes(`${w.ref} `))))}`] : []),
     ...selectors.overlaps,
     'Check it before applying:',
-    `  nifi-ca-guard preview -f ${input} --policy <this file>`,
+    `  nifi-ca-guard preview -f ${input}${namespaces.value?.length === 1 ? ` -n ${namespaces.value[0]}` : ''} --policy <this file>`,
   ].filter((line) => !line.endsWith(': '));
   return { doc, comments, notes };
 }

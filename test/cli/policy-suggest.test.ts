@@ -171,7 +171,7 @@ describe('cli: policy suggest on the installations in the field', () => {
     const doc = parse(r.stdout) as Json;
     expect(readPath(doc, 'metadata', 'name')).to.equal('prod-nifi');
     expect(readPath(doc, 'spec', 'namespaces')).to.deep.equal(['prod']);
-    expect(r.stdout).to.include('nifi-ca-guard preview -f - --policy <this file>');
+    expect(r.stdout).to.include('nifi-ca-guard preview -f - -n prod --policy <this file>');
   });
 });
 
