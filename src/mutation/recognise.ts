@@ -58,8 +58,13 @@ function toolkitCommands(line: string, mode: string): string[] {
  */
 export function isNiFiContainer(c: Json): boolean {
   if (runsToolkit(c, 'server')) return false;
-  if (imageName(c.image) === 'nifi') return true;
-  return /(^|[\s/"'])nifi\.sh(\s|"|'|$)|scripts\/start\.sh/.test(commandLine(c));
+  const image = imageName(c.image);
+  if (image === 'nifi') return true;
+  // NiFi Registry's image has a scripts/start.sh of its own (${NIFI_REGISTRY_BASE_DIR}/scripts/start.sh).
+  if (image === 'nifi-registry') return false;
+  const line = commandLine(c);
+  const startScripts = line.match(/[^\s"']*scripts\/start\.sh/g) ?? [];
+  return /(^|[\s/"'])nifi\.sh(\s|"|'|$)/.test(line) || startScripts.some((path) => !/registry/i.test(path));
 }
 
 /** A toolkit CA server container: runs `tls-toolkit.sh server`, or is the toolkit image with no other command. */

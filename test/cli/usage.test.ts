@@ -8,6 +8,7 @@ describe('cli: usage errors', () => {
     { name: 'a missing required option', args: ['preview'], line: "nifi-ca-guard: required option '-f, --filename <file>' not specified (see --help)" },
     { name: 'a bad choice', args: ['preview', '-f', 'x', '-o', 'xml'], line: /^nifi-ca-guard: option '-o, --output <format>' argument 'xml' is invalid\. .* \(see --help\)$/ },
     { name: 'an unknown option of a nested command', args: ['ca', 'init', '--bogus'], line: "nifi-ca-guard: unknown option '--bogus' (see --help)" },
+    { name: 'policy suggest without -f', args: ['policy', 'suggest'], line: "nifi-ca-guard: required option '-f, --filename <file>' not specified (see --help)" },
     { name: 'truststore without --out', args: ['truststore', '--bundle', 'b.pem'], line: "nifi-ca-guard: required option '--out <file>' not specified (see --help)" },
   ];
   for (const c of cases) {

@@ -76,6 +76,17 @@ describe('recognise: what a container is', () => {
       c: { name: 'nifi', image: 'apache/nifi:1.28.1', command: ['bash', '-c'], args: ['export KEYSTORE_PASSWORD=$(jq -r .keyStorePassword c.json); exec /opt/nifi/scripts/start.sh'] },
       nifi: true, server: false, client: false, startScript: true,
     },
+    {
+      name: 'the NiFi Registry image starting its own scripts/start.sh (cetic registry subchart)',
+      c: { name: 'registry', image: 'apache/nifi-registry:0.8.0', command: ['bash', '-ce', '${NIFI_REGISTRY_BASE_DIR}/scripts/start.sh\n'] },
+      nifi: false, server: false, client: false, startScript: true,
+    },
+    {
+      name: 'a mirrored registry image running /opt/nifi-registry/scripts/start.sh',
+      c: { name: 'registry', image: 'corp/registry:1', command: ['/opt/nifi-registry/scripts/start.sh'] },
+      nifi: false, server: false, client: false, startScript: true,
+    },
+    { name: 'a custom image running the apache/nifi start script', c: { name: 'n', image: 'corp/flow:1', command: ['/opt/nifi/scripts/start.sh'] }, nifi: true, server: false, client: false, startScript: true },
     { name: 'the word server elsewhere', c: { name: 'web', image: 'nginx', args: ['nginx', 'server', 'tls-toolkit-docs'] }, nifi: false, server: false, client: false, startScript: true },
   ];
   for (const t of containers) {
