@@ -1,28 +1,18 @@
 // Advice for pinning the CA of the nifi-ca workload's toolkit server: the fields the policy can fill
 // in now (workDir, runAsUser), and the steps it cannot take for the user. caPinning stays off in the
-// suggestion: enabled before its private Secret exists, the nifi-ca pod would stay stuck in Init.
+// suggestion: enabled before its private Secret exists, the nifi-ca pod would wait in ContainerCreating for that Secret.
 import { isJson, readPath, type Json } from '../mutation/pod.js';
 import { isToolkitServer, runAsUserOf, volumeAt } from '../mutation/recognise.js';
 import { DEFAULT_SPEC } from '../policy/defaults.js';
+import { usesConfigJson } from '../mutation/ca-pinning.js';
 import { containersOf } from './find.js';
 import type { Commented, Workload } from './types.js';
-
-const USES_CONFIG_JSON = /(^|\s|")(--useConfigJson|-F)(\s|"|$)/;
 
 export interface CaPinningSuggestion {
   /** spec.caPinning: enabled false, plus what differs from the defaults. */
   caPinning: Json;
   /** Comments with paths relative to spec.caPinning. */
   comments: Commented[];
-}
-
-/** Where --useConfigJson appears: the toolkit's own command (as the webhook checks), elsewhere in the script, or nowhere. */
-export function configJsonUse(c: Json): 'toolkit' | 'script' | 'none' {
-  const line = [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
-  const toolkit = line.split(/;|&&?|\|\|?|\n/).filter((part) => /tls-toolkit/.test(part));
-  if ((toolkit.length > 0 ? toolkit : [line]).some((part) => USES_CONFIG_JSON.test(part))) return 'toolkit';
-  // Elsewhere, only the long form counts: `-F` is also tail's and grep's flag.
-  return /(^|\s|")--useConfigJson(\s|"|$)/.test(line) ? 'script' : 'none';
 }
 
 /** The claim a directory of the container lives on: a persistentVolumeClaim volume, or a volumeClaimTemplate. */
@@ -54,7 +44,7 @@ export function suggestCaPinning(cas: readonly Workload[], namespace: string | u
   comments.push({
     path: ['enabled'],
     lines: [
-      "Pinning restores nifi-ca's CA key and config.json from a Secret at every start, so a rescheduled nifi-ca keeps its CA. Off for now: enabled before that Secret exists, the nifi-ca pod would be stuck in Init. To turn it on:",
+      "Pinning restores nifi-ca's CA key and config.json from a Secret at every start, so a rescheduled nifi-ca keeps its CA. Off for now: enabled before that Secret exists, the nifi-ca pod would wait in ContainerCreating for it. To turn it on:",
       `1. write the Secrets, keeping the CA your nodes trust now (docs/ca-pinning.md shows how to copy the toolkit's working directory${wd ? ` ${wd}` : ''} out of the pod):`,
       `     nifi-ca-guard ca adopt -n ${ns} --from <that copy> --dir pinned`,
       '   or from a new CA, with the token NiFi enrols with:',
@@ -99,15 +89,9 @@ export function suggestCaPinning(cas: readonly Workload[], namespace: string | u
     comments.push({ path: ['enabled'], lines: [`Container ${name} runs as root: the restore runs as runAsUser (${d.runAsUser}); root can still read what it writes.`] });
   }
 
-  switch (configJsonUse(c)) {
-    case 'script':
-      comments.push({ path: ['enabled'], lines: [`Container ${name}'s script adds --configJson config.json --useConfigJson itself when config.json exists, so it reuses a pinned CA (the webhook's warning that it lacks --useConfigJson checks the toolkit's line alone).`] });
-      break;
-    case 'none':
-      comments.push({ path: ['enabled'], lines: [`WARNING: container ${name} starts tls-toolkit.sh server without --useConfigJson, so it will not reuse a pinned CA: add --configJson config.json --useConfigJson to its command.`] });
-      break;
-    default:
-      break;
+  // The same check as the webhook's (variables the toolkit's line expands count, as in cetic's script).
+  if (!usesConfigJson(c)) {
+    comments.push({ path: ['enabled'], lines: [`WARNING: container ${name} starts tls-toolkit.sh server without --useConfigJson: the toolkit would refuse a restored keystore, so the webhook skips pinning it. Add --configJson config.json --useConfigJson to its command.`] });
   }
   if (cas.length > 1) {
     comments.push({ path: [], lines: [`Advice for ${w.ref}; the other nifi-ca workloads (${cas.slice(1).map((x) => x.ref).join(', ')}) share these settings: check they fit.`] });
