@@ -1,6 +1,6 @@
 import type { LabelSelector, Policy } from '../policy/types.js';
 import type { Role } from './result.js';
-import { namespaceSelected, selectorMatches } from './selector.js';
+import { namespaceSelected, selectorMatches } from '../policy/match.js';
 
 export interface Classification {
   role: Role;

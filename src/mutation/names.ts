@@ -34,4 +34,4 @@ export const NIFI_TRUSTSTORE_TYPE = { pkcs12: 'PKCS12', jks: 'JKS', pem: 'PEM' }
 export const CA_SECRET_VOLUME = 'nifi-ca-guard-ca-secret';
 export const CA_WORKDIR_VOLUME = 'nifi-ca-guard-ca-workdir';
 export const CA_RESTORE_CONTAINER = 'nifi-ca-guard-ca-restore';
-export const INIT_CA_SECRET_DIR = '/var/run/nifi-ca-guard/ca';
+export { INIT_CA_SECRET_DIR } from '../policy/reserved.js';

@@ -1,4 +1,4 @@
-import { namespaceSelected } from '../mutation/selector.js';
+import { namespaceSelected } from './match.js';
 import type { Policy } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isJson } from '../json.js';
-import { INIT_CA_SECRET_DIR } from '../mutation/names.js';
+import { INIT_CA_SECRET_DIR } from './reserved.js';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC, deepFreeze } from './defaults.js';
 import {
   isDnsLabel,

@@ -2,7 +2,7 @@
 // selector matches; preview sees the whole release, so it can say which pods got no role and notice a
 // NiFi or nifi-ca workload the policy's selectors miss. Pure: items and policy in, lines out.
 import { classify } from '../mutation/classify.js';
-import { namespaceSelected } from '../mutation/selector.js';
+import { namespaceSelected } from '../policy/match.js';
 import { warning } from '../mutation/warnings.js';
 import type { Policy } from '../policy/types.js';
 import type { PodFacts, PreviewItem } from './preview.js';

@@ -4,7 +4,7 @@
 // matches a nifi-ca template and no nifi-ca selector a NiFi one (narrowed with a label when needed),
 // and none matches the input's other workloads (narrowed when possible, else said in a comment).
 import { canonical, isJson, readPath } from '../mutation/pod.js';
-import { selectorMatches } from '../mutation/selector.js';
+import { selectorMatches } from '../policy/match.js';
 import type { LabelSelector } from '../policy/types.js';
 import { SuggestError } from './errors.js';
 import type { Found } from './find.js';

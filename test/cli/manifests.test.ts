@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { selectorMatches } from '../../src/mutation/selector.js';
+import { selectorMatches } from '../../src/policy/match.js';
 import { parsePolicyText } from '../../src/policy/load.js';
 import type { LabelSelector } from '../../src/policy/types.js';
 import { VERSION } from '../../src/version.js';

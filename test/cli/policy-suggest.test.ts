@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { INIT_TARGET_DIR, MERGE_CONTAINER, INIT_CONTAINER, ANN_ROLE } from '../../src/mutation/names.js';
 import { isJson, podLabels, readPath, type Json } from '../../src/mutation/pod.js';
-import { selectorMatches } from '../../src/mutation/selector.js';
+import { selectorMatches } from '../../src/policy/match.js';
 import { validatePolicy } from '../../src/policy/validate.js';
 import type { LabelSelector } from '../../src/policy/types.js';
 import { findTemplate, podFromTemplate } from '../../src/preview/templates.js';

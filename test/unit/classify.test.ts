@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { classify } from '../../src/mutation/classify.js';
-import { selectorMatches } from '../../src/mutation/selector.js';
+import { selectorMatches } from '../../src/policy/match.js';
 import { builtinPolicy } from '../../src/policy/load.js';
 import type { LabelSelector, Policy } from '../../src/policy/types.js';
 import { validatePolicy } from '../../src/policy/validate.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { mutatingWebhookConfiguration, webhookSelectors, type WebhookSelector } from '../../../src/install/webhook-configuration.js';
-import { selectorMatches } from '../../../src/mutation/selector.js';
+import { selectorMatches } from '../../../src/policy/match.js';
 import { DEFAULT_SPEC } from '../../../src/policy/defaults.js';
 import type { LabelSelector } from '../../../src/policy/types.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { selectorMatches } from '../../../src/mutation/selector.js';
+import { selectorMatches } from '../../../src/policy/match.js';
 import type { LabelSelector } from '../../../src/policy/types.js';
 import { SuggestError } from '../../../src/suggest/errors.js';
 import { findRoles } from '../../../src/suggest/find.js';

@@ -1,4 +1,4 @@
-import type { LabelSelector } from '../policy/types.js';
+import type { LabelSelector } from './types.js';
 
 /** Kubernetes LabelSelector semantics: every matchLabels entry and every expression must hold. */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
