@@ -162,6 +162,9 @@ describe('java: the recipes, run for real', function () {
       expect(result.role).to.equal('nifi');
       const planned = result.pod;
       expect(((planned.spec as Json).initContainers as Json[]).map((c) => c.name)).to.deep.equal(r.order);
+      const theirs = (p: Json) => ((p.spec as Json).initContainers as Json[] ?? []).filter((c) => !String(c.name).startsWith('nifi-ca-guard'));
+      expect(theirs(planned), "the release's own init containers, unchanged").to.deep.equal(theirs(pod));
+      if (r.order.includes('nifi-ca-guard-trust-merge')) expect((planned.spec as Json).containers, "merge leaves the release's containers unchanged").to.deep.equal((pod.spec as Json).containers);
       const dirs = await materialise(planned, join(root, r.release.replace(/\W+/g, '-')), { 'nifi-ca-trust': { 'ca.crt': `# old and new\n${oldCa.pem}\n${newCa.pem}` } });
 
       const first = await runInitContainers(planned, dirs, r.enrolmentCa);
