@@ -4,9 +4,15 @@
 // tests also prove the RBAC of manifests/base/rbac.yaml: enough with the binding (policies sync and
 // edits apply), and without the binding the webhook is refused the list and never reports ready.
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { flatten } from '../../src/preview/preview.js';
+import { parseObjects } from '../../src/preview/read.js';
+import { findTemplate, podFromTemplate } from '../../src/preview/templates.js';
+import { repoPath } from '../support/paths.js';
 import { createNamespace, deleteNamespace, fixture, type Pod } from './support/cluster.js';
 import { antiAffinityAgainst, POLICY_ANNOTATION } from './support/expect-mutation.js';
-import { kubectl, kubectlOk } from './support/kubectl.js';
+import { getJson, kubectl, kubectlOk } from './support/kubectl.js';
 import { POLICY_RESOURCE, removeBinding, restoreBinding, SA_USER, serviceAccountCan } from './support/service-account.js';
 import { ensureWebhook, POLICY_REQUIRED, startWatchingUnready, webhook } from './support/suite.js';
 import { eventually } from './support/wait.js';
@@ -70,6 +76,36 @@ describe('e2e: NiFiTrustPolicy objects watched live', function () {
     expect(bad.stderr).to.match(/placement\.mode|Unsupported value/);
     await waitFor(NS, NAME, 'required');
 
+    await kubectlOk(['delete', 'nifitrustpolicy', NAME]);
+    await waitFor(NS, 'e2e-required', 'required');
+  });
+
+  it('the cetic recipe as a cluster policy: the API server keeps its merge wiring, and a cetic NiFi pod gets the merge step after cert-request', async () => {
+    // The recipe's policy, claiming this namespace; the CRD must declare every field it uses, or the
+    // API server prunes them and the webhook silently falls back to env wiring.
+    const recipe = parse(readFileSync(repoPath('examples', 'cetic-helm-nifi', 'policy.yaml'), 'utf8')) as { metadata: { name: string }; spec: Record<string, unknown> };
+    recipe.metadata.name = NAME;
+    recipe.spec.namespaces = [NS];
+    await kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(recipe) });
+    const stored = await getJson<{ spec: { trustBundle: Record<string, unknown> } }>(['nifitrustpolicy', NAME]);
+    expect(stored.spec.trustBundle.wiring).to.equal('merge');
+    expect(stored.spec.trustBundle.merge).to.deep.include({ after: 'cert-request', volume: 'config-data', store: 'certs/truststore.jks', passwordKey: 'trustStorePassword' });
+
+    // A pod of the rendered release's StatefulSet, as the StatefulSet controller would create it.
+    const release = readFileSync(repoPath('examples', 'cetic-helm-nifi', 'release.yaml'), 'utf8');
+    const sts = flatten(parseObjects(release, 'release.yaml')).find((o) => o.kind === 'StatefulSet' && (o.metadata as { name: string }).name === 'nifi')!;
+    const pod = structuredClone(podFromTemplate(findTemplate(sts)!)) as { metadata: Record<string, unknown> };
+    pod.metadata = { ...pod.metadata, name: 'nifi-0', annotations: {} };
+    const mutated = await eventually('a cetic NiFi pod mutated under the cluster policy', async () => {
+      const r = await kubectl(['-n', NS, 'create', '--dry-run=server', '-o', 'json', '-f', '-'], { input: JSON.stringify(pod) });
+      if (r.code !== 0) throw new Error(r.stderr.trim());
+      const p = JSON.parse(r.stdout) as Pod;
+      return p.metadata.annotations?.[POLICY_ANNOTATION] === NAME ? p : undefined;
+    }, { timeoutMs: 30_000 });
+    const inits = (mutated.spec.initContainers ?? []) as Array<{ name: string; volumeMounts?: Array<{ name: string }> }>;
+    expect(inits.map((c) => c.name)).to.deep.equal(['zookeeper', 'cert-request', 'nifi-ca-guard-trust-merge']);
+    expect(inits[2]!.volumeMounts!.map((m) => m.name)).to.include('config-data');
+    expect(mutated.metadata.annotations?.['nifi-ca-guard.io/status']).to.equal('anti-affinity=required,trust-bundle=merge');
     await kubectlOk(['delete', 'nifitrustpolicy', NAME]);
     await waitFor(NS, 'e2e-required', 'required');
   });
