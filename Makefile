@@ -6,16 +6,18 @@ CLI := $(NODE) dist/src/main.js
 PORT ?= 8443
 # make run POLICY=my-policy.yaml serves a policy file (watched: edits apply live).
 POLICY ?=
+# Runs a recipe line and prints how long it took, so CI logs show each stage's time.
+timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
 .PHONY: install build certs run test unit test-java jdk e2e bench clean image
 
 install: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@$(call timed,npm ci --no-audit --no-fund)
 	@touch $@
 
 build: install
-	npx tsc -p tsconfig.json
+	@$(call timed,npx tsc -p tsconfig.json)
 
 certs: build
 	$(CLI) certs --out certs
@@ -30,18 +32,18 @@ run: build certs/tls.crt
 
 # .mocharc.json includes the Java specs (dist/test/java), so the JDK is a prerequisite here too.
 unit: build jdk
-	npx mocha
+	@$(call timed,npx mocha)
 
 test: unit e2e
 
 # A Kubernetes 1.20 control plane on 127.0.0.1 (built from Debian's source once per machine, cached in
 # /var/cache/nifi-ca-guard), the webhook from the build, the scenarios of test/e2e; always torn down.
 e2e: build
-	bash hack/e2e/run.sh
+	@$(call timed,bash hack/e2e/run.sh)
 
 # Java proofs (keytool, TLS drift): installs a JDK from Debian's packages when missing.
 jdk:
-	bash hack/install-jdk.sh
+	@$(call timed,bash hack/install-jdk.sh)
 
 test-java: jdk build
 	npx mocha --no-config --timeout 300000 --enable-source-maps 'dist/test/java/**/*.test.js'
