@@ -1,13 +1,11 @@
 // `nifi-ca-guard policy suggest`: reads a rendered release and prints a commented NiFiTrustPolicy for it.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isDnsLabel, isDnsSubdomain } from '../policy/fields.js';
-import { parseObjects } from '../preview/read.js';
+import { isDnsSubdomain } from '../policy/fields.js';
 import { renderedPolicyIssues } from '../suggest/check.js';
-import { SuggestError } from '../suggest/errors.js';
 import { renderSuggestion } from '../suggest/render.js';
 import { suggestPolicy } from '../suggest/suggest.js';
 import { CliError, oneLine } from './errors.js';
+import { checkNamespaceFlag, readObjects } from './input.js';
 
 interface SuggestFlags {
   filename: string;
@@ -27,24 +25,13 @@ export function registerPolicy(program: Command): void {
 }
 
 function suggest(flags: SuggestFlags): void {
-  if (flags.namespace !== undefined && !isDnsLabel(flags.namespace)) {
-    throw new CliError(`-n: must be a namespace name (DNS label), got ${JSON.stringify(flags.namespace)}`);
-  }
+  if (flags.namespace !== undefined) checkNamespaceFlag(flags.namespace);
   if (flags.name !== undefined && !isDnsSubdomain(flags.name)) {
     throw new CliError(`--name: must be a DNS subdomain (lowercase alphanumerics, "-" and "."), got ${JSON.stringify(flags.name)}`);
   }
-  const stdin = flags.filename === '-';
-  const source = stdin ? '(stdin)' : flags.filename;
-  let text: string;
-  try {
-    text = readFileSync(stdin ? 0 : flags.filename, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? oneLine(err)}`);
-  }
+  const { objects } = readObjects(flags.filename);
   let out: string;
   try {
-    const objects = parseObjects(text, source);
-    if (objects.length === 0) throw new SuggestError(`${source}: no Kubernetes objects found`);
     out = renderSuggestion(suggestPolicy(objects, { source: flags.filename, namespace: flags.namespace, name: flags.name }));
   } catch (err) {
     throw new CliError(oneLine(err));

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stringify } from 'yaml';
-import { isDnsLabel } from '../policy/fields.js';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import { coverage } from '../preview/coverage.js';
-import { flatten, previewObject, type PreviewItem } from '../preview/preview.js';
-import { parseObjects } from '../preview/read.js';
-import { CheckFailed, CliError, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_USAGE, oneLine } from './errors.js';
+import { previewObject, type PreviewItem } from '../preview/preview.js';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_USAGE } from './errors.js';
+import { checkNamespaceFlag, readObjects } from './input.js';
 
 interface PreviewOptions {
   filename: string;
@@ -45,23 +43,9 @@ Exit status:
 }
 
 function runPreview(opts: PreviewOptions): void {
-  // It ends up in anti-affinity terms: a name the API server would refuse must not look previewable.
-  if (!isDnsLabel(opts.namespace)) throw new CliError(`-n: must be a namespace name (DNS label), got ${JSON.stringify(opts.namespace)}`);
+  checkNamespaceFlag(opts.namespace);
   const policy = opts.policy ? loadPolicyFile(opts.policy) : builtinPolicy();
-  const source = opts.filename === '-' ? '(stdin)' : opts.filename;
-  let text: string;
-  try {
-    text = readFileSync(opts.filename === '-' ? 0 : opts.filename, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? oneLine(err)}`);
-  }
-  let objects;
-  try {
-    objects = flatten(parseObjects(text, source));
-  } catch (err) {
-    throw new CliError(oneLine(err));
-  }
-  if (objects.length === 0) throw new CliError(`${source}: no Kubernetes objects found`);
+  const { objects } = readObjects(opts.filename);
   const items = objects.map((o) => previewObject(o, opts.namespace, policy));
   const report = coverage(items, policy);
   items.forEach((item, n) => {

@@ -16,12 +16,13 @@ const USES_CONFIG_JSON = /(^|\s|"|')(--useConfigJson|-F)(\s|"|'|$)/;
  */
 export function usesConfigJson(container: Json): boolean {
   const script = scriptOf(container);
-  const toolkit = shellCommands(script).filter((part) => /tls-toolkit/.test(part));
+  const commands = shellCommands(script);
+  const toolkit = commands.filter((part) => /tls-toolkit/.test(part));
   if (toolkit.length === 0) return USES_CONFIG_JSON.test(script);
   return toolkit.some((part) => {
     if (USES_CONFIG_JSON.test(part)) return true;
     const vars = [...part.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]!);
-    return vars.some((v) => shellCommands(script).some((cmd) => cmd.startsWith(`${v}=`) && USES_CONFIG_JSON.test(cmd)));
+    return vars.some((v) => commands.some((cmd) => cmd.startsWith(`${v}=`) && USES_CONFIG_JSON.test(cmd)));
   });
 }
 

@@ -3,16 +3,20 @@
 // the README ("Which containers are NiFi containers"); every planner and the suggest command use it.
 import { isJson, readPath, type Json } from './pod.js';
 
+function words(c: Json): string[] {
+  return [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : []));
+}
+
 /** Command and args as one line, the way a shell would see them joined. */
 export function commandLine(c: Json): string {
-  return [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])).join(' ');
+  return words(c).join(' ');
 }
 
 /** The script a shell runs (`sh -c SCRIPT [NAME ARGS...]`, `bash -ce SCRIPT`), else the whole line. */
 export function scriptOf(c: Json): string {
-  const words = [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : []));
-  const shell = words.findIndex((w, i) => /^-[a-z]*c[a-z]*$/.test(w) && i > 0 && /(^|\/)(ba|da|a)?sh$/.test(words[i - 1]!));
-  return shell >= 0 ? (words[shell + 1] ?? '') : words.join(' ');
+  const all = words(c);
+  const shell = all.findIndex((w, i) => /^-[a-z]*c[a-z]*$/.test(w) && i > 0 && /(^|\/)(ba|da|a)?sh$/.test(all[i - 1]!));
+  return shell >= 0 ? (all[shell + 1] ?? '') : all.join(' ');
 }
 
 /** The repository's last path component: `docker.io/apache/nifi:1.12.1` -> `nifi`. */
@@ -156,6 +160,19 @@ export function volumeAt(c: Json, path: string): { volume: string; subPath: stri
   if (!best) return undefined;
   const inside = path.slice(bestLen).replace(/^\/+/, '');
   return { volume: String(best.name), subPath: typeof best.subPath === 'string' ? best.subPath : '', inside };
+}
+
+/**
+ * The claim a directory of the container lives on: a persistentVolumeClaim volume, or a mount the pod
+ * spec lists no volume for (a StatefulSet template's volumeClaimTemplates). Undefined otherwise.
+ */
+export function claimAt(pod: Json, c: Json, dir: string): { volume: string; claim: string } | undefined {
+  const at = volumeAt(c, dir.replace(/\/+$/, '') || '/');
+  if (!at) return undefined;
+  const volumes = readPath(pod, 'spec', 'volumes');
+  const volume = Array.isArray(volumes) ? volumes.find((v) => isJson(v) && v.name === at.volume) : undefined;
+  if (!isJson(volume)) return { volume: at.volume, claim: at.volume };
+  return isJson(volume.persistentVolumeClaim) ? { volume: at.volume, claim: String(volume.persistentVolumeClaim.claimName) } : undefined;
 }
 
 /** The pod-level uid a container runs as, when set; the container's own setting wins. */

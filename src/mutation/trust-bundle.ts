@@ -21,14 +21,26 @@ import { nifiContainers } from './targets.js';
 
 /** The bundle file name inside the init container, whatever the Secret's key is called. */
 const BUNDLE_FILE = 'ca.crt';
+/** Where both wirings' init containers read the bundle. */
+export const BUNDLE_PATH = `${INIT_BUNDLE_DIR}/${BUNDLE_FILE}`;
+
+/** The bundle Secret as a volume; both wirings mount the same one. */
+export function bundleVolume(tb: TrustBundleSpec): Json {
+  return { name: BUNDLE_VOLUME, secret: { secretName: tb.secretName, items: [{ key: tb.key, path: BUNDLE_FILE }] } };
+}
+
+/** TRUSTSTORE_PASSWORD from the policy: a Secret key, or the literal. */
+export function passwordEnv(tb: TrustBundleSpec): Json {
+  return tb.password.secretName
+    ? { name: ENV_PASSWORD, valueFrom: { secretKeyRef: { name: tb.password.secretName, key: tb.password.key } } }
+    : { name: ENV_PASSWORD, value: tb.password.value };
+}
 
 /** Everything the trust bundle's env wiring adds to a pod, computed from the policy alone. */
 /** `runAsUser` only where the pod's own uid would be inherited and is refused (root). */
 export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
   const file = TRUSTSTORE_FILE[tb.format];
-  const passwordEnv: Json = tb.password.secretName
-    ? { name: ENV_PASSWORD, valueFrom: { secretKeyRef: { name: tb.password.secretName, key: tb.password.key } } }
-    : { name: ENV_PASSWORD, value: tb.password.value };
+  const password = passwordEnv(tb);
   const usesPassword = tb.format !== 'pem';
   const initContainer: Json = {
     name: INIT_CONTAINER,
@@ -37,12 +49,12 @@ export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
     command: ['nifi-ca-guard'],
     args: [
       'truststore',
-      '--bundle', `${INIT_BUNDLE_DIR}/${BUNDLE_FILE}`,
+      '--bundle', BUNDLE_PATH,
       '--out', `${INIT_TRUSTSTORE_DIR}/${file}`,
       '--type', tb.format,
       ...(usesPassword ? ['--password-env', ENV_PASSWORD] : []),
     ],
-    ...(usesPassword ? { env: [structuredClone(passwordEnv)] } : {}),
+    ...(usesPassword ? { env: [structuredClone(password)] } : {}),
     resources: structuredClone(tb.initContainer.resources),
     securityContext: { ...structuredClone(RESTRICTED), ...(runAsUser === undefined ? {} : { runAsUser }) },
     volumeMounts: [
@@ -52,7 +64,7 @@ export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
   };
   return {
     volumes: [
-      { name: BUNDLE_VOLUME, secret: { secretName: tb.secretName, items: [{ key: tb.key, path: BUNDLE_FILE }] } },
+      bundleVolume(tb),
       { name: TRUSTSTORE_VOLUME, emptyDir: {} },
     ] as Json[],
     initContainer,
@@ -60,7 +72,7 @@ export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
     env: [
       { name: ENV_PATH, value: `${tb.mountPath}/${file}` },
       { name: ENV_TYPE, value: NIFI_TRUSTSTORE_TYPE[tb.format] },
-      passwordEnv,
+      password,
     ] as Json[],
   };
 }

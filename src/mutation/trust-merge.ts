@@ -8,17 +8,12 @@ import { arrayAt, findByName, initContainerPresence, isJson, presence, type Json
 import { runAsUserOf, runsToolkit } from './recognise.js';
 import type { StepOutcome } from './step.js';
 import { nifiContainers } from './targets.js';
-import { selfEnrolmentProblem } from './trust-bundle.js';
-
-const BUNDLE_FILE = 'ca.crt';
+import { BUNDLE_PATH, bundleVolume, passwordEnv, selfEnrolmentProblem } from './trust-bundle.js';
 
 /** Everything the merge wiring adds, from the policy and the uid enrolment runs as. */
 export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number) {
   const m = tb.merge;
   const fromPolicy = m.passwordFile === '';
-  const passwordEnv: Json = tb.password.secretName
-    ? { name: ENV_PASSWORD, valueFrom: { secretKeyRef: { name: tb.password.secretName, key: tb.password.key } } }
-    : { name: ENV_PASSWORD, value: tb.password.value };
   const passwordArgs = fromPolicy
     ? ['--password-env', ENV_PASSWORD]
     : ['--password-file', `${INIT_TARGET_DIR}/${m.passwordFile}`, ...(m.passwordKey ? ['--password-json-key', m.passwordKey] : [])];
@@ -27,8 +22,8 @@ export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number) {
     image: tb.initContainer.image,
     imagePullPolicy: tb.initContainer.imagePullPolicy,
     command: ['nifi-ca-guard'],
-    args: ['truststore', '--merge', '--bundle', `${INIT_BUNDLE_DIR}/${BUNDLE_FILE}`, '--out', `${INIT_TARGET_DIR}/${m.store}`, '--type', m.storeType, ...passwordArgs],
-    ...(fromPolicy ? { env: [passwordEnv] } : {}),
+    args: ['truststore', '--merge', '--bundle', BUNDLE_PATH, '--out', `${INIT_TARGET_DIR}/${m.store}`, '--type', m.storeType, ...passwordArgs],
+    ...(fromPolicy ? { env: [passwordEnv(tb)] } : {}),
     resources: structuredClone(tb.initContainer.resources),
     // Enrolment's uid: the store and its directory are that user's, and the merge renames a new file in.
     securityContext: { ...structuredClone(RESTRICTED), runAsUser },
@@ -38,7 +33,7 @@ export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number) {
     ],
   };
   return {
-    volume: { name: BUNDLE_VOLUME, secret: { secretName: tb.secretName, items: [{ key: tb.key, path: BUNDLE_FILE }] } } as Json,
+    volume: bundleVolume(tb),
     initContainer,
   };
 }
@@ -79,11 +74,12 @@ export function planTrustMerge(pod: Json, tb: TrustBundleSpec): StepOutcome {
   if (uid === 0) return skip(`init container ${m.after} runs as root, so a non-root merge cannot write its store`);
 
   const items = trustMergeItems(tb, uid);
-  if (presence(volumes, items.volume) === 'conflict') return skip(`volume ${BUNDLE_VOLUME} already exists`);
+  const volume = presence(volumes, items.volume);
+  if (volume === 'conflict') return skip(`volume ${BUNDLE_VOLUME} already exists`);
   const mine = initContainerPresence(inits, items.initContainer);
   if (mine === 'conflict') return skip(`init container ${MERGE_CONTAINER} already exists`);
 
-  if (presence(volumes, items.volume) === 'absent') {
+  if (volume === 'absent') {
     arrayAt(spec, 'volumes')!.push(structuredClone(items.volume));
     outcome.state = 'added';
   }

@@ -2,7 +2,7 @@
 // in now (workDir, runAsUser), and the steps it cannot take for the user. caPinning stays off in the
 // suggestion: enabled before its private Secret exists, the nifi-ca pod would wait in ContainerCreating for that Secret.
 import { isJson, readPath, type Json } from '../mutation/pod.js';
-import { isToolkitServer, runAsUserOf, volumeAt } from '../mutation/recognise.js';
+import { claimAt, isToolkitServer, runAsUserOf, volumeAt } from '../mutation/recognise.js';
 import { DEFAULT_SPEC } from '../policy/defaults.js';
 import { usesConfigJson } from '../mutation/ca-pinning.js';
 import { containersOf } from './find.js';
@@ -13,16 +13,6 @@ export interface CaPinningSuggestion {
   caPinning: Json;
   /** Comments with paths relative to spec.caPinning. */
   comments: Commented[];
-}
-
-/** The claim a directory of the container lives on: a persistentVolumeClaim volume, or a volumeClaimTemplate. */
-export function claimAt(pod: Json, c: Json, dir: string): { volume: string; claim: string } | undefined {
-  const at = volumeAt(c, dir.replace(/\/+$/, '') || '/');
-  if (!at) return undefined;
-  const volumes = readPath(pod, 'spec', 'volumes');
-  const volume = Array.isArray(volumes) ? volumes.find((v) => isJson(v) && v.name === at.volume) : undefined;
-  if (!isJson(volume)) return { volume: at.volume, claim: at.volume }; // not in the pod spec: a volumeClaimTemplate
-  return isJson(volume.persistentVolumeClaim) ? { volume: at.volume, claim: String(volume.persistentVolumeClaim.claimName) } : undefined;
 }
 
 /** A chart's values key for the CA's persistence, when the chart is recognisable (cetic/helm-nifi's `ca` subchart). */
