@@ -1,5 +1,6 @@
 import type { LevelWithSilent } from 'pino';
 import { LOG_LEVELS } from './log.js';
+import { imageProblem } from './policy/image.js';
 
 /** Everything `serve` needs, resolved once and frozen. */
 export interface RuntimeConfig {
@@ -16,6 +17,8 @@ export interface RuntimeConfig {
   readonly reloadIntervalMs: number;
   /** Watch NiFiTrustPolicy objects in the cluster (kubeconfig or in-cluster service account). */
   readonly watchPolicies: boolean;
+  /** Image of the injected init containers for policies that name none; undefined: nifi-ca-guard:<version>. */
+  readonly initImage: string | undefined;
 }
 
 export const DEFAULTS: RuntimeConfig = Object.freeze({
@@ -29,6 +32,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   shutdownDelayMs: 3_000,
   reloadIntervalMs: 5_000,
   watchPolicies: false,
+  initImage: undefined,
 });
 
 /** Raw flag values as commander hands them over (strings; absent when not given). */
@@ -44,6 +48,7 @@ export interface ConfigFlags {
   reloadIntervalMs?: string;
   /** commander hands a boolean flag over as true; the variable as text. */
   watchPolicies?: string | boolean;
+  initImage?: string;
 }
 
 /** Each setting's environment variable; a flag wins over its variable, which wins over the default. */
@@ -58,6 +63,7 @@ export const ENV = Object.freeze({
   shutdownDelayMs: 'NIFI_CA_GUARD_SHUTDOWN_DELAY_MS',
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
+  initImage: 'NIFI_CA_GUARD_INIT_IMAGE',
 } satisfies Record<keyof ConfigFlags, string>);
 
 /** Resolves flags and env; throws one Error listing every invalid setting. */
@@ -103,6 +109,14 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     return fallback;
   };
 
+  const image = (key: keyof ConfigFlags): string | undefined => {
+    const got = pick(key);
+    if (!got) return undefined;
+    const problem = imageProblem(got.value);
+    if (problem) errors.push(`${got.source}: ${problem}`);
+    return got.value;
+  };
+
   const config: RuntimeConfig = Object.freeze({
     host: text('host', DEFAULTS.host),
     port: int('port', DEFAULTS.port, 0, 65535),
@@ -114,6 +128,7 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     shutdownDelayMs: int('shutdownDelayMs', DEFAULTS.shutdownDelayMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
+    initImage: image('initImage'),
   });
   if (errors.length > 0) throw new Error(errors.join('; '));
   return config;
