@@ -138,7 +138,8 @@ export function planTls(input: TlsPlanInput): TlsPlan {
         wakes.push(state.switchAfter);
       } else {
         // 3. Switch: sign with the next CA; the old one stays trusted until every replica has reloaded.
-        const ca: CaPem = { cert: next.cert.pem, key: next.key };
+        // The stored text itself: what replicas and the caBundle already have, byte for byte.
+        const ca: CaPem = { cert: data[KEYS.nextCaCert] ?? next.cert.pem, key: next.key };
         const pair = input.mint.leaf(now, ca, input.dnsNames, timing.certValidityMs, next.cert.notAfter);
         const old = active.cert;
         active = { cert: next.cert, key: next.key };
