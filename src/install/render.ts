@@ -6,7 +6,7 @@ import { isDnsLabel } from '../policy/fields.js';
 import { nifiTrustPolicyCrd } from './crd.js';
 import { DEFAULT_NAMESPACE } from './names.js';
 import { pinImages, policyConfigMap, type PolicySource } from './policy-configmap.js';
-import { clusterRole, clusterRoleBinding, serviceAccount } from './rbac.js';
+import { clusterRole, clusterRoleBinding, role, roleBinding, serviceAccount } from './rbac.js';
 import type { KubeObject } from './types.js';
 import { mutatingWebhookConfiguration } from './webhook-configuration.js';
 import { deployment, networkPolicy, podDisruptionBudget, service } from './workload.js';
@@ -75,6 +75,8 @@ export function renderInstall(source: PolicySource, options: InstallOptions): In
       serviceAccount(namespace),
       clusterRole(),
       clusterRoleBinding(namespace),
+      role(namespace),
+      roleBinding(namespace),
       deployment(namespace, image),
       service(namespace),
       podDisruptionBudget(namespace),
