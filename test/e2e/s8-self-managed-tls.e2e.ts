@@ -50,30 +50,33 @@ interface Admission {
   error?: string;
 }
 
-/** Creates a NiFi pod every `everyMs` until `stop` resolves; each must be admitted and mutated. */
-async function podStream(prefix: string, stop: Promise<void>, everyMs = 150): Promise<Admission[]> {
-  const pending: Array<Promise<Admission>> = [];
+/**
+ * Creates NiFi pods one after the other, `gapMs` apart, until `stop` resolves; each must be admitted
+ * and mutated. Between two pods (no admission in flight) the balancer's connections are closed, so the
+ * API server makes a fresh TLS handshake for each pod.
+ */
+async function podStream(prefix: string, stop: Promise<void>, balancer: Balancer, gapMs = 100): Promise<Admission[]> {
+  const out: Admission[] = [];
   let done = false;
   void stop.then(() => (done = true));
   for (let i = 0; !done; i++) {
     const name = `${prefix}-${i}`;
     const started = Date.now();
-    pending.push(
-      rawRequest('POST', `/api/v1/namespaces/${NS}/pods`, nifiPod(name)).then(
-        (stored) => {
-          try {
-            expectNifiMutated(stored as Pod);
-            return { name, ok: true, ms: Date.now() - started };
-          } catch (err) {
-            return { name, ok: false, ms: Date.now() - started, error: `not mutated: ${(err as Error).message}` };
-          }
-        },
-        (err: Error) => ({ name, ok: false, ms: Date.now() - started, error: err.message.slice(0, 300) }),
-      ),
-    );
-    await new Promise((r) => setTimeout(r, everyMs));
+    try {
+      const stored = (await rawRequest('POST', `/api/v1/namespaces/${NS}/pods`, nifiPod(name))) as Pod;
+      try {
+        expectNifiMutated(stored);
+        out.push({ name, ok: true, ms: Date.now() - started });
+      } catch (err) {
+        out.push({ name, ok: false, ms: Date.now() - started, error: `not mutated: ${(err as Error).message}` });
+      }
+    } catch (err) {
+      out.push({ name, ok: false, ms: Date.now() - started, error: (err as Error).message.slice(0, 300) });
+    }
+    balancer.closeAll();
+    await new Promise((r) => setTimeout(r, gapMs));
   }
-  return Promise.all(pending);
+  return out;
 }
 
 interface Sample {
@@ -270,7 +273,7 @@ describe('e2e: self-managed TLS (Secret, caBundles, Lease, rotation)', function 
     let finish: () => void = () => undefined;
     const stop = new Promise<void>((r) => (finish = r));
     const mon = monitor(serving);
-    const stream = podStream(`tls-${kind}`, stop);
+    const stream = podStream(`tls-${kind}`, stop, balancer!);
     await new Promise((r) => setTimeout(r, 1000)); // pods admitted before the renewal, too
     const started = Date.now();
     await kubectlOk(['-n', TLS_NAMESPACE, 'annotate', 'secret', TLS_SECRET, `${RENEW}=${kind}`, '--overwrite']);

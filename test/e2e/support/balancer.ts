@@ -2,30 +2,33 @@
 // the webhook configuration's URL points here, the replicas listen on ports of their own. TLS passes
 // through untouched (each replica terminates it with its own certificate).
 //
-// A connection whose last bytes went to the client (a response) and that then stays silent for `idleMs`
-// is closed: a keep-alive timeout, made short. The API server otherwise keeps one TLS connection open for
-// the whole test and handshakes only when its caBundle changes; this way each admission is a fresh
-// handshake, so every certificate change on the replicas is really met by the API server. A connection
-// whose last bytes were a request is never cut. Go's HTTP client retries a request on a connection the
-// peer closed while idle.
+// `closeAll()` cuts every connection. The API server otherwise keeps one TLS connection open for the
+// whole test and handshakes again only when its caBundle changes; the pod stream calls it between two
+// pods, when no admission is in flight, so each admission is a fresh handshake and every certificate
+// change on the replicas is really met by the API server.
 import net from 'node:net';
 
 export interface Balancer {
   setBackends(ports: readonly number[]): void;
   /** Connections handed to each backend port so far. */
   connections(): Record<number, number>;
+  /** Closes every open connection (call it only when no request is in flight). */
+  closeAll(): void;
   close(): Promise<void>;
 }
 
-export async function startBalancer(port: number, idleMs = 100): Promise<Balancer> {
+export async function startBalancer(port: number): Promise<Balancer> {
   let backends: number[] = [];
   let next = 0;
   const counts: Record<number, number> = {};
   const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket): void => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  };
 
   const server = net.createServer((client) => {
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
+    track(client);
     client.pause();
     const tried = new Set<number>();
     const attempt = (): void => {
@@ -34,37 +37,21 @@ export async function startBalancer(port: number, idleMs = 100): Promise<Balance
       const target = candidates[next++ % candidates.length]!;
       tried.add(target);
       const upstream = net.connect({ host: '127.0.0.1', port: target });
-      sockets.add(upstream);
-      upstream.on('close', () => sockets.delete(upstream));
+      track(upstream);
       let connected = false;
       upstream.once('error', () => {
         upstream.destroy();
-        if (!connected) attempt(); // refused: the next backend
+        if (!connected) attempt(); // refused: the next backend, as endpoints without that pod would
       });
       upstream.once('connect', () => {
         connected = true;
         counts[target] = (counts[target] ?? 0) + 1;
         upstream.on('error', () => client.destroy());
         client.on('error', () => upstream.destroy());
-        let lastFromServer = false;
-        let lastAt = Date.now();
-        client.on('data', () => ((lastFromServer = false), (lastAt = Date.now())));
-        upstream.on('data', () => ((lastFromServer = true), (lastAt = Date.now())));
         client.pipe(upstream).pipe(client);
         client.resume();
-        const idle = setInterval(() => {
-          if (lastFromServer && Date.now() - lastAt >= idleMs) {
-            client.destroy();
-            upstream.destroy();
-          }
-        }, Math.max(10, idleMs / 4));
-        const done = (): void => {
-          clearInterval(idle);
-          client.destroy();
-          upstream.destroy();
-        };
-        client.on('close', done);
-        upstream.on('close', done);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
       });
     };
     attempt();
@@ -78,6 +65,9 @@ export async function startBalancer(port: number, idleMs = 100): Promise<Balance
       backends = [...ports];
     },
     connections: () => ({ ...counts }),
+    closeAll: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

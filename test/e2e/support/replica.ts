@@ -68,6 +68,8 @@ export class Replica {
   private exited: Promise<void> | undefined;
   port = 0;
   args: string[] = [];
+  /** Size of the log file when the current process started: its own lines come after. */
+  private logStart = 0;
 
   constructor(private readonly o: ReplicaOptions) {
     this.logFile = path.join(e2eEnv().stateDir, 'logs', `webhook-${o.podName}.log`);
@@ -107,6 +109,7 @@ export class Replica {
       else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = this.o.template.namespace;
       else throw new Error(`env ${e.name}: only values and the fieldRefs metadata.name/metadata.namespace can be run on the host`);
     }
+    this.logStart = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
     const log = fs.openSync(this.logFile, 'a');
     const child = spawn(process.execPath, [MAIN, ...this.args], { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
@@ -168,21 +171,25 @@ export class Replica {
     return new Promise((resolve, reject) => {
       const socket = tls.connect({ host: '127.0.0.1', port: this.port, ca: caBundle || undefined, rejectUnauthorized: false }, () => {
         const peer = socket.getPeerX509Certificate();
-        const trusted = socket.authorized && tls.checkServerIdentity('127.0.0.1', socket.getPeerCertificate()) === undefined;
+        const authorized = socket.authorized;
+        const error = socket.authorizationError?.toString();
         socket.destroy();
         if (!peer) return reject(new Error(`${this.name}: no peer certificate`));
-        resolve({ cert: peer, trusted, error: socket.authorizationError?.toString() });
+        const named = peer.checkIP('127.0.0.1') !== undefined;
+        resolve({ cert: peer, trusted: authorized && named, error: error ?? (named ? undefined : 'IP 127.0.0.1 not in the certificate') });
       });
       socket.setTimeout(3000, () => socket.destroy(new Error('timeout')));
       socket.on('error', reject);
     });
   }
 
-  /** The log records (pino JSON) of every process run under this pod name, oldest first. */
+  /** The log records (pino JSON) of the current (or last) process, oldest first. */
   records(): Array<Record<string, unknown>> {
     if (!fs.existsSync(this.logFile)) return [];
     return fs
-      .readFileSync(this.logFile, 'utf8')
+      .readFileSync(this.logFile)
+      .subarray(this.logStart)
+      .toString('utf8')
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .flatMap((l) => {
