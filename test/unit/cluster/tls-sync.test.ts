@@ -111,13 +111,14 @@ describe('cluster/tls-sync: Secret and caBundles on an API with resourceVersions
     expect(after.metadata.labels.touched, 'their change survives').to.equal('by-someone');
     expect(after.metadata.annotations?.[ANNOTATIONS.renew], 'ours is done too').to.equal(undefined);
     expect(log.lines().some((l) => String(l.msg).startsWith('TLS: serving certificate renewed'))).to.equal(true);
+    expect(log.lines().filter((l) => (l.level as number) >= 40), 'a conflict is routine: re-read in the same round, no warning').to.deep.equal([]);
   });
 
   it('a caBundle patch pinned to a resourceVersion that moved: 422 from the test op, then patched on the new version', async () => {
     const api = new MemoryApi();
     withWebhooks(api);
     api.beforeNextWrite = undefined;
-    const { sync } = start(api, true);
+    const { sync, log } = start(api, true);
     let patches = 0;
     const original = api.jsonPatch.bind(api);
     api.jsonPatch = async (path, ops) => {
@@ -134,6 +135,7 @@ describe('cluster/tls-sync: Secret and caBundles on an API with resourceVersions
     expect(mwc.metadata.labels).to.deep.equal({ keep: 'me', moved: 'yes' });
     expect(mwc.webhooks.every((w: any) => typeof w.clientConfig.caBundle === 'string' && w.clientConfig.caBundle !== '')).to.equal(true);
     expect(patches, 'the first refused, the second applied').to.equal(2);
+    expect(log.lines().filter((l) => (l.level as number) >= 40), 'no warning').to.deep.equal([]);
   });
 
   it('a follower only reads: it writes nothing, and loads the pair the leader wrote', async () => {
