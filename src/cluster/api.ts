@@ -102,3 +102,9 @@ function statusMessage(text: string): string {
 export function errorLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
+
+/** managedFields are the API server's bookkeeping: left out of an update, it keeps and updates them. */
+export function withoutManagedFields(meta: Json): Json {
+  const { managedFields: _ignored, ...rest } = meta;
+  return rest;
+}

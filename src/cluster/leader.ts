@@ -1,7 +1,7 @@
 // Leader election over a Lease, the I/O: read, then create, renew or take over with a
 // resourceVersion-conditional write. A lost race (409) means someone else holds it this round.
 import type { Logger } from 'pino';
-import { type Api, errorLine, isConflict, type Json } from './api.js';
+import { type Api, errorLine, isConflict, type Json, withoutManagedFields } from './api.js';
 import { leaseRecord, planLease, releasedSpec, type LeaseRecord } from './lease-plan.js';
 import { ChangeLog, backoff } from './once.js';
 
@@ -133,10 +133,4 @@ export function startLeaderElection(o: LeaderOptions): LeaderElection {
       }
     },
   };
-}
-
-/** managedFields are the API server's bookkeeping: left out of an update, it keeps and updates them. */
-export function withoutManagedFields(meta: Json): Json {
-  const { managedFields: _ignored, ...rest } = meta;
-  return rest;
 }

@@ -13,7 +13,7 @@
 // Before step 3 no replica can serve a certificate the API server does not trust; after step 4 none serves one
 // signed by the CA that left. A serving-certificate renewal under the same CA needs no overlap.
 import type { CaPem } from '../tls/issue.js';
-import { ANNOTATIONS, KEYS, bundlePem, certsOf, readState, type Cert, type SecretView, type TlsState } from './tls-state.js';
+import { ANNOTATIONS, KEYS, bundlePem, certsOf, readState, type Cert, type SecretView } from './tls-state.js';
 
 export interface TlsTiming {
   caValidityMs: number;
@@ -236,5 +236,3 @@ function sameData(a: Readonly<Record<string, string>>, b: Readonly<Record<string
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
-
-export type { TlsState };
