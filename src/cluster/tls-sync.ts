@@ -80,6 +80,7 @@ export function startSelfManagedTls(o: SelfManagedTlsOptions): SelfManagedTls {
           secret = secret
             ? await o.api.replace(secretPath, updated(secret, plan.secret.data, plan.secret.annotations))
             : await o.api.create(secretsPath, created(o.secretName, o.namespace, plan.secret.data, plan.secret.annotations));
+          for (const c of plan.changes) o.logger.info({ secret: o.secretName }, `TLS: ${c}`);
         }
         if (mwc && plan.patch.length > 0) {
           const meta = mwc.metadata as Json;
@@ -90,7 +91,6 @@ export function startSelfManagedTls(o: SelfManagedTlsOptions): SelfManagedTls {
           }
           await o.api.jsonPatch(mwcPath, ops);
         }
-        for (const c of plan.changes) o.logger.info({ secret: o.secretName }, `TLS: ${c}`);
         if (plan.patch.length > 0) {
           o.logger.info({ webhookConfiguration: o.webhookConfiguration, webhooks: plan.patch.map((i) => webhooks![i]!.name), cas: countCerts(plan.caBundle) }, 'caBundle updated');
         }
