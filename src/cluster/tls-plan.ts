@@ -125,7 +125,7 @@ export function planTls(input: TlsPlanInput): TlsPlan {
 
     if (next) {
       // 2./3. The next CA is rolling in.
-      if (request) changes.push(`${ANNOTATIONS.renew}=${request}: a CA rotation is under way; its switch renews the serving certificate`);
+      if (request === 'ca' || request === 'leaf') changes.push(`${ANNOTATIONS.renew}=${request}: a CA rotation is under way; its switch renews the serving certificate`);
       const trusted = webhookCerts !== undefined && webhookCerts.every((certs) => containsAll(certs, [active!.cert, next!.cert]));
       if (!trusted) {
         // Wait for the caBundles (patched below); a confirmation from before they changed no longer holds.
