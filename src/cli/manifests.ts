@@ -3,9 +3,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { DEFAULT_INSTALL, InstallError, renderInstall, type InstallOptions } from '../install/render.js';
-import { NAME, TLS_SECRET } from '../install/names.js';
 import { readPolicyFile } from '../policy/load.js';
-import { serviceDnsNames } from '../tls/names.js';
 import { VERSION } from '../version.js';
 import { CliError } from './errors.js';
 import type { Register } from './index.js';
@@ -42,9 +40,7 @@ function runManifests(flags: ManifestsFlags): void {
 function header(policy: string, namespace: string): string {
   return [
     `# nifi-ca-guard ${VERSION}: the install for policy ${policy}, webhook in namespace ${namespace} (nifi-ca-guard manifests).`,
-    '# Before the first apply, create the serving certificate Secret and put its CA into every caBundle:',
-    `#   nifi-ca-guard certs --out certs --dns ${serviceDnsNames(NAME, namespace).join(' ')}`,
-    `#   kubectl -n ${namespace} create secret tls ${TLS_SECRET} --cert certs/tls.crt --key certs/tls.key`,
+    '# TLS is self-managed: the webhook creates its CA and certificate in a Secret and sets every caBundle (no manual step).',
     '',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { resolveConfig, type ConfigFlags, type RuntimeConfig } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
@@ -12,14 +13,15 @@ import { createMetrics } from '../http/metrics.js';
 import { Readiness } from '../http/readiness.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { readPair, type TlsPair } from '../tls/pair.js';
-import { watchPair } from '../tls/reload.js';
+import { watchPair, type Reloader } from '../tls/reload.js';
+import { issueCertificates } from '../tls/issue.js';
 import { CliError, oneLine } from './errors.js';
 
 /** Serves until SIGTERM or SIGINT. */
 export async function runServe(flags: ConfigFlags): Promise<void> {
   let config: RuntimeConfig;
   try {
-    config = resolveConfig(flags, process.env);
+    config = resolveConfig(flags, process.env, { serviceAccountNamespace: readServiceAccountNamespace() });
   } catch (err) {
     throw new CliError(oneLine(err));
   }
@@ -53,21 +55,23 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   const defaults: PolicyDefaults = config.initImage === undefined ? {} : { initImage: config.initImage };
   const loaded = loadPolicy(config.policyFile, defaults);
   const store = new PolicyStore(loaded.policy, defaults);
+  const selfManaged = config.tlsMode === 'self-managed';
   let pair: TlsPair;
   try {
-    pair = readPair(config.tlsCert, config.tlsKey);
+    pair = selfManaged ? placeholderPair() : readPair(config.tlsCert, config.tlsKey);
   } catch (err) {
     throw new CliError(`TLS: ${oneLine(err)}`);
   }
   const readiness = new Readiness();
   readiness.policyLoaded();
-  readiness.certificateLoaded();
+  // Self-managed: not ready until the Secret's pair is in use; the placeholder only lets probes connect.
+  if (!selfManaged) readiness.certificateLoaded();
   const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
   const showExpiry = (p: TlsPair): void => metrics.certificateNotAfter.set(Date.parse(p.notAfter) / 1000);
-  showExpiry(pair);
+  if (!selfManaged) showExpiry(pair);
   const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics, readiness });
 
   let running: RunningServer;
@@ -90,18 +94,37 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     const code = (err as NodeJS.ErrnoException).code ?? oneLine(err);
     throw new CliError(`cannot listen on ${config.host}:${config.port} (${code})`);
   }
-  const reloader = watchPair({
-    certFile: config.tlsCert,
-    keyFile: config.tlsKey,
-    target: running.server,
-    initial: pair,
-    logger,
-    intervalMs: config.reloadIntervalMs,
-    onReload: showExpiry,
-  });
+  let certificates: { stop(): Promise<void> | void };
+  if (selfManaged) {
+    try {
+      const { startSelfManaged } = await import('./serve-self-managed.js');
+      certificates = await startSelfManaged(config, logger, (p) => {
+        running.server.setSecureContext({ cert: p.cert, key: p.key });
+        showExpiry(p);
+        readiness.certificateLoaded();
+      });
+    } catch (err) {
+      await cluster?.stop();
+      await running.close();
+      throw err;
+    }
+  } else {
+    const reloader: Reloader = watchPair({
+      certFile: config.tlsCert,
+      keyFile: config.tlsKey,
+      target: running.server,
+      initial: pair,
+      logger,
+      intervalMs: config.reloadIntervalMs,
+      onReload: showExpiry,
+    });
+    certificates = reloader;
+  }
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
-    { url: running.url, port: running.port, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
+    selfManaged
+      ? { url: running.url, port: running.port, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, tlsMode: config.tlsMode, secret: `${config.namespace}/${config.tlsSecret}`, identity: config.identity }
+      : { url: running.url, port: running.port, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, tlsMode: config.tlsMode, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
     'listening',
   );
   return {
@@ -109,12 +132,22 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     close: async (delayMs = 0) => {
       readiness.shuttingDown();
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-      reloader.stop();
+      await certificates.stop();
       policyWatch?.stop();
       await cluster?.stop();
       await running.close();
     },
   };
+}
+
+/**
+ * Self-managed mode listens before the Secret is read, so probes get an answer (/readyz 503) rather
+ * than a refused handshake. This pair is made in memory, trusted by no one, and never served to the API
+ * server: the webhook is not ready until the Secret's pair replaces it.
+ */
+function placeholderPair(): TlsPair {
+  const issued = issueCertificates(new Date(), { dnsNames: ['localhost'], days: 1, caCommonName: 'nifi-ca-guard placeholder (not ready)' });
+  return { cert: issued.cert, key: issued.key, serial: 'placeholder', fingerprint256: 'placeholder', notAfter: new Date().toUTCString() };
 }
 
 const CLUSTER_POLICIES = 'cluster policies';
@@ -141,6 +174,17 @@ function loadPolicy(file: string | undefined, defaults: PolicyDefaults): { polic
     return readPolicyFile(file, defaults);
   } catch (err) {
     throw new CliError(`--policy ${file}: ${oneLine(err)}`);
+  }
+}
+
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** The namespace file of the pod's service account, when mounted. */
+function readServiceAccountNamespace(): string | undefined {
+  try {
+    return readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULTS, ENV, type ConfigFlags } from '../config.js';
+import { DEFAULTS, ENV, formatDuration as f, type ConfigFlags } from '../config.js';
 import type { Register } from './index.js';
 
 /** `nifi-ca-guard serve`: the webhook over HTTPS until SIGTERM or SIGINT. */
@@ -19,6 +19,19 @@ export const registerServe: Register = (program: Command) => {
     .option('--shutdown-delay-ms <ms>', `after SIGTERM, keep serving with /readyz 503 this long before closing the listener; none on SIGINT (${ENV.shutdownDelayMs}; default ${d.shutdownDelayMs})`)
     .option('--shutdown-grace-ms <ms>', `then time for in-flight requests (${ENV.shutdownGraceMs}; default ${d.shutdownGraceMs})`)
     .option('--reload-interval-ms <ms>', `how often the TLS and policy files are checked (${ENV.reloadIntervalMs}; default ${d.reloadIntervalMs})`)
+    .option('--tls-mode <mode>', `file: --tls-cert/--tls-key, reloaded on change; self-managed: the webhook keeps its own CA and certificate in a Secret and its caBundles current (${ENV.tlsMode}; default ${d.tlsMode})`)
+    .option('--tls-secret <name>', `self-managed: the Secret holding CA, certificate and rotation state (${ENV.tlsSecret}; default ${d.tlsSecret})`)
+    .option('--webhook-configuration <name>', `self-managed: the MutatingWebhookConfiguration whose caBundles are kept current (${ENV.webhookConfiguration}; default ${d.webhookConfiguration})`)
+    .option('--service <name>', `self-managed: the Service the API server calls; its DNS names go into the certificate (${ENV.service}; default ${d.service})`)
+    .option('--namespace <ns>', `the webhook's namespace (${ENV.namespace}; default: POD_NAMESPACE, else the service account's namespace, else ${d.namespace})`)
+    .option('--lease <name>', `self-managed: the Lease electing the one replica that writes (${ENV.lease}; default ${d.lease}); identity: POD_NAME, else the host name`)
+    .option('--tls-sync-interval <duration>', `self-managed: how often every replica reads the Secret (${ENV.tlsSyncInterval}; default ${f(d.tlsSyncIntervalMs)})`)
+    .option('--tls-rollout-delay <duration>', `self-managed: time given to API servers and replicas between CA rotation steps, at least 5 sync intervals (${ENV.tlsRolloutDelay}; default ${f(d.tlsRolloutDelayMs)})`)
+    .option('--tls-ca-validity <duration>', `self-managed: CA validity (${ENV.tlsCaValidity}; default ${f(d.tlsCaValidityMs)})`)
+    .option('--tls-cert-validity <duration>', `self-managed: serving certificate validity (${ENV.tlsCertValidity}; default ${f(d.tlsCertValidityMs)})`)
+    .option('--tls-ca-renew-before <duration>', `self-managed: rotate the CA this long before it expires (${ENV.tlsCaRenewBefore}; default ${f(d.tlsCaRenewBeforeMs)})`)
+    .option('--tls-cert-renew-before <duration>', `self-managed: renew the serving certificate this long before it expires (${ENV.tlsCertRenewBefore}; default ${f(d.tlsCertRenewBeforeMs)})`)
+    .option('--lease-duration <duration>', `self-managed: a leader that stops renewing is replaced after this long (${ENV.leaseDuration}; default ${f(d.leaseDurationMs)})`)
     .action(async (flags: ConfigFlags) => {
       // Loaded only when serving: express, prom-client and the TLS stack are not needed by
       // preview or by the init containers, which start once per pod.

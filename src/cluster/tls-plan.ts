@@ -13,7 +13,7 @@
 // Before step 3 no replica can serve a certificate the API server does not trust; after step 4 none serves one
 // signed by the CA that left. A serving-certificate renewal under the same CA needs no overlap.
 import type { CaPem } from '../tls/issue.js';
-import { ANNOTATIONS, KEYS, bundlePem, certsOf, readState, type Cert, type SecretView, type TlsState } from './tls-state.js';
+import { ANNOTATIONS, KEYS, bundlePem, certsOf, readState, type Cert, type SecretView } from './tls-state.js';
 
 export interface TlsTiming {
   caValidityMs: number;
@@ -125,7 +125,7 @@ export function planTls(input: TlsPlanInput): TlsPlan {
 
     if (next) {
       // 2./3. The next CA is rolling in.
-      if (request) changes.push(`${ANNOTATIONS.renew}=${request}: a CA rotation is under way; its switch renews the serving certificate`);
+      if (request === 'ca' || request === 'leaf') changes.push(`${ANNOTATIONS.renew}=${request}: a CA rotation is under way; its switch renews the serving certificate`);
       const trusted = webhookCerts !== undefined && webhookCerts.every((certs) => containsAll(certs, [active!.cert, next!.cert]));
       if (!trusted) {
         // Wait for the caBundles (patched below); a confirmation from before they changed no longer holds.
@@ -138,7 +138,8 @@ export function planTls(input: TlsPlanInput): TlsPlan {
         wakes.push(state.switchAfter);
       } else {
         // 3. Switch: sign with the next CA; the old one stays trusted until every replica has reloaded.
-        const ca: CaPem = { cert: next.cert.pem, key: next.key };
+        // The stored text itself: what replicas and the caBundle already have, byte for byte.
+        const ca: CaPem = { cert: data[KEYS.nextCaCert] ?? next.cert.pem, key: next.key };
         const pair = input.mint.leaf(now, ca, input.dnsNames, timing.certValidityMs, next.cert.notAfter);
         const old = active.cert;
         active = { cert: next.cert, key: next.key };
@@ -235,5 +236,3 @@ function sameData(a: Readonly<Record<string, string>>, b: Readonly<Record<string
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
-
-export type { TlsState };

@@ -10,13 +10,14 @@ export const LABELS: Readonly<Record<string, string>> = Object.freeze({ 'app.kub
 
 export const POLICY_CONFIGMAP = `${NAME}-policy`;
 export const POLICY_KEY = 'policy.yaml';
+/** Self-managed TLS: the Secret with CA, serving pair and rotation state; the Lease electing its one writer. */
 export const TLS_SECRET = `${NAME}-tls`;
+export const LEASE = NAME;
 
 /** serve's variable for the injected init containers' image (ENV.initImage in src/config.ts). */
 export const INIT_IMAGE_ENV = 'NIFI_CA_GUARD_INIT_IMAGE';
 
 export const HTTPS_PORT = 8443;
-export const TLS_DIR = '/etc/nifi-ca-guard/tls';
 export const POLICY_DIR = '/etc/nifi-ca-guard/policy';
 
 /** A fresh copy, so no two objects share (and no caller can change) one labels map. */

@@ -7,7 +7,7 @@ import { imageProblem } from '../policy/image.js';
 import { nifiTrustPolicyCrd } from './crd.js';
 import { DEFAULT_NAMESPACE } from './names.js';
 import { pinImages, policyConfigMap, type PolicySource } from './policy-configmap.js';
-import { clusterRole, clusterRoleBinding, serviceAccount } from './rbac.js';
+import { clusterRole, clusterRoleBinding, role, roleBinding, serviceAccount } from './rbac.js';
 import type { KubeObject } from './types.js';
 import { mutatingWebhookConfiguration } from './webhook-configuration.js';
 import { deployment, networkPolicy, podDisruptionBudget, service } from './workload.js';
@@ -66,6 +66,8 @@ export function renderInstall(source: PolicySource, options: InstallOptions): In
       serviceAccount(namespace),
       clusterRole(),
       clusterRoleBinding(namespace),
+      role(namespace),
+      roleBinding(namespace),
       deployment(namespace, image),
       service(namespace),
       podDisruptionBudget(namespace),

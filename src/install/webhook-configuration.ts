@@ -68,8 +68,9 @@ export function mutatingWebhookConfiguration(selectors: readonly LabelSelector[]
       reinvocationPolicy: 'IfNeeded',
       failurePolicy: 'Fail',
       matchPolicy: 'Equivalent',
-      // caBundle stays empty until it is filled in from the serving certificate's CA.
-      clientConfig: { service: { name: NAME, namespace, path: '/mutate', port: 443 }, caBundle: '' },
+      // No caBundle: the webhook's leader (self-managed TLS) or cert-manager's CA injector sets it. Left
+      // out here, `kubectl apply` never resets it (it only removes fields it applied before).
+      clientConfig: { service: { name: NAME, namespace, path: '/mutate', port: 443 } },
       rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' }],
       namespaceSelector: {
         matchExpressions: [

@@ -1,5 +1,5 @@
 // The webhook server: Deployment, Service, PodDisruptionBudget and NetworkPolicy, in its namespace.
-import { HTTPS_PORT, INIT_IMAGE_ENV, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_DIR, TLS_SECRET } from './names.js';
+import { HTTPS_PORT, INIT_IMAGE_ENV, LEASE, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_SECRET } from './names.js';
 import type { KubeObject } from './types.js';
 
 /** Selects the webhook's own pods (Service, PDB, NetworkPolicy, anti-affinity). */
@@ -31,32 +31,36 @@ export function deployment(namespace: string, image: string): KubeObject {
               name: 'webhook',
               image,
               imagePullPolicy: 'IfNotPresent',
+              // Self-managed TLS: the webhook keeps its CA and certificate in the Secret and the caBundles
+              // of its webhook configuration current; no certificate to create, no volume to mount.
               args: [
                 'serve',
                 `--port=${HTTPS_PORT}`,
-                `--tls-cert=${TLS_DIR}/tls.crt`,
-                `--tls-key=${TLS_DIR}/tls.key`,
+                '--tls-mode=self-managed',
+                `--tls-secret=${TLS_SECRET}`,
+                `--webhook-configuration=${NAME}`,
+                `--service=${NAME}`,
+                `--lease=${LEASE}`,
                 `--policy=${POLICY_DIR}/${POLICY_KEY}`,
                 '--watch-policies',
               ],
-              // The injected init containers run this same image: kustomize's `images:` and the chart
-              // set both fields together (manifests/base/kustomizeconfig.yaml).
-              env: [{ name: INIT_IMAGE_ENV, value: image }],
+              // The downward API: the Lease holder's name, and the namespace of Secret, Lease and Service.
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                // The injected init containers run this same image: kustomize's `images:` and the chart
+                // set both fields together (manifests/base/kustomizeconfig.yaml).
+                { name: INIT_IMAGE_ENV, value: image },
+              ],
               ports: [{ name: 'https', containerPort: HTTPS_PORT }],
               readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 10 },
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [
-                { name: 'tls', mountPath: TLS_DIR, readOnly: true },
-                { name: 'policy', mountPath: POLICY_DIR, readOnly: true },
-              ],
+              volumeMounts: [{ name: 'policy', mountPath: POLICY_DIR, readOnly: true }],
             },
           ],
-          volumes: [
-            { name: 'tls', secret: { secretName: TLS_SECRET } },
-            { name: 'policy', configMap: { name: POLICY_CONFIGMAP } },
-          ],
+          volumes: [{ name: 'policy', configMap: { name: POLICY_CONFIGMAP } }],
         },
       },
     },
@@ -84,7 +88,8 @@ export function podDisruptionBudget(namespace: string): KubeObject {
 
 /**
  * Only the HTTPS port is reachable. The API server's source address differs from cluster to cluster,
- * so the port, not the peer, is narrowed. Egress stays open: the webhook watches NiFiTrustPolicy objects.
+ * so the port, not the peer, is narrowed. Egress stays open: the webhook talks to the API server
+ * (NiFiTrustPolicy objects, its TLS Secret, Lease and caBundles).
  */
 export function networkPolicy(namespace: string): KubeObject {
   return {

@@ -44,4 +44,39 @@ describe('config: flags over env over defaults, frozen', () => {
       resolveConfig({ port: '70000', logLevel: 'loud', shutdownGraceMs: '-1' }, { NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS: 'soon' }),
     ).to.throw(/--port: .*70000.*; --log-level: .*; --shutdown-grace-ms: .*; NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS: .*soon/);
   });
+
+  describe('self-managed TLS settings', () => {
+    const cases: Array<{ name: string; flags?: Record<string, string>; env?: Record<string, string>; sa?: string; want: Record<string, unknown> }> = [
+      { name: 'defaults: file mode, the install\'s names, Kyverno-like timings', want: { tlsMode: 'file', tlsSecret: 'nifi-ca-guard-tls', webhookConfiguration: 'nifi-ca-guard', service: 'nifi-ca-guard', namespace: 'nifi-ca-guard', lease: 'nifi-ca-guard', tlsCaValidityMs: 365 * 86_400_000, tlsCertValidityMs: 150 * 86_400_000, tlsCertRenewBeforeMs: 15 * 86_400_000, tlsCaRenewBeforeMs: 30 * 86_400_000, tlsSyncIntervalMs: 10_000, tlsRolloutDelayMs: 120_000, leaseDurationMs: 15_000 } },
+      { name: 'the mode by flag', flags: { tlsMode: 'self-managed' }, want: { tlsMode: 'self-managed' } },
+      { name: 'the mode by env', env: { NIFI_CA_GUARD_TLS_MODE: 'self-managed' }, want: { tlsMode: 'self-managed' } },
+      { name: 'namespace from the downward API', env: { POD_NAMESPACE: 'platform' }, want: { namespace: 'platform' } },
+      { name: 'namespace from the service account file when no POD_NAMESPACE', sa: 'from-file\n', want: { namespace: 'from-file' } },
+      { name: 'POD_NAMESPACE before the file, the flag before both', flags: { namespace: 'flagged' }, env: { POD_NAMESPACE: 'platform' }, sa: 'from-file', want: { namespace: 'flagged' } },
+      { name: 'identity from the downward API', env: { POD_NAME: 'nifi-ca-guard-abc12' }, want: { identity: 'nifi-ca-guard-abc12' } },
+      { name: 'durations in every unit', flags: { tlsSyncInterval: '250ms', tlsRolloutDelay: '2s', tlsCertRenewBefore: '1m', tlsCaRenewBefore: '2h', tlsCertValidity: '1d', tlsCaValidity: '2d', leaseDuration: '3s' }, want: { tlsSyncIntervalMs: 250, tlsRolloutDelayMs: 2000, tlsCertRenewBeforeMs: 60_000, tlsCaRenewBeforeMs: 7_200_000, tlsCertValidityMs: 86_400_000, tlsCaValidityMs: 172_800_000, leaseDurationMs: 3000 } },
+      { name: 'names', flags: { tlsSecret: 'my.tls', webhookConfiguration: 'guard.example.com', service: 'guard', lease: 'guard-leader' }, want: { tlsSecret: 'my.tls', webhookConfiguration: 'guard.example.com', service: 'guard', lease: 'guard-leader' } },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        expect(resolveConfig(c.flags ?? {}, c.env ?? {}, { serviceAccountNamespace: c.sa })).to.include(c.want);
+      });
+    }
+
+    const invalid: Array<{ name: string; flags: Record<string, string>; error: RegExp }> = [
+      { name: 'an unknown mode', flags: { tlsMode: 'auto' }, error: /--tls-mode: must be one of file, self-managed, got "auto"/ },
+      { name: 'a duration without unit', flags: { tlsSyncInterval: '10' }, error: /--tls-sync-interval: must be a duration/ },
+      { name: 'a Service name that is no DNS label', flags: { service: 'Guard.svc' }, error: /--service: must be a DNS label/ },
+      { name: 'a Secret name with a capital', flags: { tlsSecret: 'TLS' }, error: /--tls-secret: must be a DNS subdomain/ },
+      { name: 'a rollout delay under 5 sync intervals', flags: { tlsSyncInterval: '1s', tlsRolloutDelay: '4s' }, error: /--tls-rollout-delay: must be at least 5 times --tls-sync-interval/ },
+      { name: 'a renewal window shorter than a rotation', flags: { tlsRolloutDelay: '10m', tlsCertRenewBefore: '15m' }, error: /--tls-cert-renew-before: must be at least twice --tls-rollout-delay/ },
+      { name: 'a CA renewed no earlier than its certificate', flags: { tlsCaRenewBefore: '15d' }, error: /--tls-ca-renew-before: must be longer than --tls-cert-renew-before/ },
+      { name: 'a renewal window as long as the validity', flags: { tlsCertValidity: '15d' }, error: /--tls-cert-renew-before: must be shorter than --tls-cert-validity/ },
+    ];
+    for (const c of invalid) {
+      it(`refuses ${c.name}, in one line`, () => {
+        expect(() => resolveConfig(c.flags, {})).to.throw(c.error);
+      });
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // One HTTPS request to the API server with the suite's kubeconfig credentials, for what kubectl 1.20
-// cannot do (PATCH of a /status subresource). Loopback only: the kubeconfig's server is 127.0.0.1.
+// cannot do (PATCH of a /status subresource) or cannot do fast enough (a request every 100 ms without
+// starting a process each time). Loopback only: the kubeconfig's server is 127.0.0.1.
 import fs from 'node:fs';
 import https from 'node:https';
 import { parse } from 'yaml';
@@ -17,7 +18,7 @@ export function rawRequest(method: string, path: string, body: unknown, contentT
   if (!cluster || !token) throw new Error('kubeconfig without cluster or token');
   const server = new URL(cluster.server);
   if (server.hostname !== '127.0.0.1') throw new Error(`refusing a non-loopback API server: ${server.hostname}`);
-  const payload = Buffer.from(JSON.stringify(body));
+  const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = https.request(
       {

@@ -37,7 +37,7 @@ describe('install: renderInstall', () => {
   it('renders every object manifests/base installs, in an order kubectl can apply as one file', () => {
     const install = renderInstall(source(DEFAULT_POLICY_TEXT), DEFAULT_INSTALL);
     expect(install.objects.map((o) => o.kind)).to.deep.equal([
-      'CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
+      'CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
       'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'MutatingWebhookConfiguration',
     ]);
     for (const o of install.objects) {

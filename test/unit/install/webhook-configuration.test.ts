@@ -180,7 +180,7 @@ describe('install: webhook entries from the policy selectors', () => {
             reinvocationPolicy: 'IfNeeded',
             failurePolicy: 'Fail',
             matchPolicy: 'Equivalent',
-            clientConfig: { service: { name: 'nifi-ca-guard', namespace, path: '/mutate', port: 443 }, caBundle: '' },
+            clientConfig: { service: { name: 'nifi-ca-guard', namespace, path: '/mutate', port: 443 } },
             rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' }],
             namespaceSelector: {
               matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...new Set(['kube-system', 'kube-node-lease', namespace])] }],
