@@ -1,7 +1,12 @@
 # nifi-ca-guard: every target installs what it needs, so a fresh clone needs only `make run` or `make test`.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-NODE := node
+# The pinned Node.js LTS (hack/node.env), fetched into .tools/ from the npm registry when missing and put
+# first on PATH, so every recipe (npm ci, npx tsc, mocha, the CLI the tests spawn, hack/ scripts) runs on it.
+include hack/node.env
+NODE_HOME := $(CURDIR)/.tools/node-v$(NODE_VERSION)
+export PATH := $(NODE_HOME)/bin:$(PATH)
+NODE := $(NODE_HOME)/bin/node
 CLI := $(NODE) dist/src/main.js
 PORT ?= 8443
 # make run POLICY=my-policy.yaml serves a policy file (watched: edits apply live).
@@ -9,14 +14,20 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image
+.PHONY: install build certs run test unit test-java jdk e2e bench clean image node
+
+node: $(NODE)
+$(NODE):
+	@$(call timed,bash hack/install-node.sh $(NODE_HOME))
 
 install: node_modules/.installed
-node_modules/.installed: package.json package-lock.json
+# A new Node version reinstalls node_modules too (native parts, if any, are per ABI).
+node_modules/.installed: package.json package-lock.json $(NODE)
 	@$(call timed,npm ci --no-audit --no-fund)
 	@touch $@
 
 build: install
+	@echo "[node] $$(node -v) from $$(command -v node)"
 	@$(call timed,npx tsc -p tsconfig.json)
 
 certs: build
