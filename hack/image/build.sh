@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make image`: podman (installed when missing), the local base images (made once, base.sh), then the
+# project's Dockerfile. Tags localhost/nifi-ca-guard:<version> and docker.io/library/nifi-ca-guard:<version>
+# (what a kubelet resolves the bare name to once the image is imported into containerd), and writes both
+# into one docker-archive tar, .build/image/nifi-ca-guard-<version>.tar, rewritten only when the image changed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+bash "$IMAGE_HACK/install-tools.sh"
+started=$(date +%s)
+read -r runtime_image build_image < <(bash "$IMAGE_HACK/base.sh")
+[ -n "$build_image" ] || die "base.sh named no base images"
+based=$(date +%s)
+
+build_args=(--build-arg "BUILD_IMAGE=$build_image" --build-arg "BASE_IMAGE=$runtime_image")
+while IFS= read -r kv; do build_args+=(--build-arg "$kv"); done < <(bash "$IMAGE_HACK/labels.sh")
+# The CA bundle this machine's npm trusts (a TLS-inspecting proxy's, say), for npm ci in the build stage.
+ca=${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}
+[ -z "$ca" ] || [ "$ca" = null ] || [ "$ca" = undefined ] || [ ! -s "$ca" ] || build_args+=(--secret "id=npm-ca,src=$ca")
+version=$(node -p 'require("./package.json").version')
+local_ref=$IMAGE_REPO:$version
+bare_ref=docker.io/library/nifi-ca-guard:$version
+
+# --pull=never: the bases are local and no registry is reachable. --network host: npm ci in the build
+# stage reaches the npm registry the way this machine does.
+podman build --quiet --pull=never --network host "${PODMAN_ULIMITS[@]}" --layers \
+  "${build_args[@]}" -f Dockerfile -t "$local_ref" . >/dev/null
+podman tag "$local_ref" "$bare_ref"
+built=$(date +%s)
+
+id=$(podman image inspect --format '{{.Id}}' "$local_ref")
+archive=$ARCHIVE_DIR/nifi-ca-guard-$version.tar
+mkdir -p "$ARCHIVE_DIR"
+if [ ! -f "$archive" ] || [ "$(cat "$archive.id" 2>/dev/null)" != "$id" ]; then
+  rm -f "$archive.tmp"
+  podman save --quiet --format docker-archive -m -o "$archive.tmp" "$bare_ref" "$local_ref"
+  mv -f "$archive.tmp" "$archive"
+  echo "$id" >"$archive.id"
+fi
+size=$(podman image inspect --format '{{.Size}}' "$local_ref")
+say "$local_ref = $bare_ref (${id:0:12}, $((size / 1000000)) MB): bases $((based - started)) s, build $((built - based)) s; archive $archive"
