@@ -18,13 +18,15 @@ RUN --mount=type=secret,id=npm-ca \
  && npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# Production dependencies only, without what nothing loads at run time (types, source maps, docs):
-# @kubernetes/client-node alone ships ~35 MB of .d.ts and maps. Licence files stay. (Plain POSIX find:
+# Production dependencies only, without what nothing loads at run time (types, source maps, docs; .ts
+# sources, which node never strips under node_modules): @kubernetes/client-node alone ships ~35 MB of
+# .d.ts and maps. Licence files stay. (Plain POSIX find:
 # the local build base's shell tools are busybox.)
 RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/@types node_modules/.package-lock.json \
  && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \
+      -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \
       -o \( -iname '*.md' ! -iname 'licen*' ! -iname 'notice*' ! -iname 'copying*' \) \) -exec rm -f {} +
 # The init containers start the CLI by name (command: [nifi-ca-guard]); the runtime base may have no
 # shell and no /usr/bin/env, so main.js names node by its path. All of it goes in one tree, copied once.

@@ -14,7 +14,7 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image node
+.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test node
 
 node: $(NODE)
 $(NODE):
@@ -45,7 +45,7 @@ run: build certs/tls.crt
 unit: build jdk
 	@$(call timed,npx mocha)
 
-test: unit e2e
+test: unit image-test e2e
 
 # A Kubernetes 1.20 control plane on 127.0.0.1 (built from Debian's source once per machine, cached in
 # /var/cache/nifi-ca-guard), the webhook from the build, the scenarios of test/e2e; always torn down.
@@ -62,8 +62,14 @@ test-java: jdk build
 bench: build
 	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
 
-image:
-	docker build -t nifi-ca-guard:0.1.0 .
+# The container image, with podman from Debian's packages (installed when missing) on local base images
+# made from Debian's packages and the pinned Node.js (hack/image/); also .build/image/nifi-ca-guard-<version>.tar.
+image: node
+	@$(call timed,bash hack/image/build.sh)
+
+# The built image, run hardened (read-only, no capabilities, no network, its own user): test/image.
+image-test: image build jdk
+	@$(call timed,npx mocha --config .mocharc.image.json)
 
 clean:
-	rm -rf dist certs/*.crt certs/*.key
+	rm -rf dist certs/*.crt certs/*.key .build

@@ -14,7 +14,12 @@ read -r runtime_image build_image < <(bash "$IMAGE_HACK/base.sh")
 based=$(date +%s)
 
 build_args=(--build-arg "BUILD_IMAGE=$build_image" --build-arg "BASE_IMAGE=$runtime_image")
-while IFS= read -r kv; do build_args+=(--build-arg "$kv"); done < <(bash "$IMAGE_HACK/labels.sh")
+# As build args (the Dockerfile's LABEL, for any builder) and as --label too: buildah 1.28's layer cache
+# keys LABEL by its text, not by the args' values, and would keep a stale revision; --label it does key by.
+while IFS= read -r kv; do
+  key=${kv%%=*}
+  build_args+=(--build-arg "$kv" --label "org.opencontainers.image.${key,,}=${kv#*=}")
+done < <(bash "$IMAGE_HACK/labels.sh")
 # The CA bundle this machine's npm trusts (a TLS-inspecting proxy's, say), for npm ci in the build stage.
 ca=${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}
 [ -z "$ca" ] || [ "$ca" = null ] || [ "$ca" = undefined ] || [ ! -s "$ca" ] || build_args+=(--secret "id=npm-ca,src=$ca")
