@@ -16,30 +16,32 @@ COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=npm-ca \
     if [ -s /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi \
  && npm ci --no-audit --no-fund --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-# Production dependencies only, without what nothing loads at run time (types, source maps, docs; .ts
-# sources, which node never strips under node_modules): @kubernetes/client-node alone ships ~35 MB of
-# .d.ts and maps. Licence files stay. (Plain POSIX find:
-# the local build base's shell tools are busybox.)
-RUN npx tsc -p tsconfig.build.json \
- && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf node_modules/@types node_modules/.package-lock.json \
+# Production dependencies, apart and before the sources, so a source change rebuilds neither this step
+# nor the image's node_modules layer (NiFi nodes pulling a new version fetch only the small dist layer).
+# Without what nothing loads at run time: types, source maps, docs, .ts sources (node never strips types
+# under node_modules); @kubernetes/client-node alone ships ~35 MB of .d.ts and maps. Licence files stay.
+# Plain POSIX find: the local build base's tools are busybox.
+RUN mkdir /prod && cp -a package.json package-lock.json node_modules /prod/ && cd /prod \
+ && npm prune --omit=dev --no-audit --no-fund --ignore-scripts \
+ && rm -rf package-lock.json node_modules/.package-lock.json node_modules/@types \
  && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \
       -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \
       -o \( -iname '*.md' ! -iname 'licen*' ! -iname 'notice*' ! -iname 'copying*' \) \) -exec rm -f {} +
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
 # The init containers start the CLI by name (command: [nifi-ca-guard]); the runtime base may have no
-# shell and no /usr/bin/env, so main.js names node by its path. All of it goes in one tree, copied once.
+# shell and no /usr/bin/env, so main.js names node by its path.
 ARG NODE_BIN=/usr/local/bin/node
 ARG VERSION=
 RUN if [ -n "$VERSION" ] && [ "$VERSION" != "$(node -p 'require("./package.json").version')" ]; then \
       echo "VERSION=$VERSION differs from package.json's version" >&2; exit 1; fi \
+ && npx tsc -p tsconfig.build.json \
  && sed -i "1s|^#!.*|#!${NODE_BIN}|" dist/src/main.js && chmod 0755 dist/src/main.js \
- && mkdir -p /out/app /out/usr/local/bin \
- && cp -a package.json node_modules dist /out/app/ \
+ && mkdir -p /out/app /out/usr/local/bin && cp -a dist /out/app/ \
  && ln -s /app/dist/src/main.js /out/usr/local/bin/nifi-ca-guard
 
 FROM ${BASE_IMAGE}
+COPY --from=build /prod/ /app/
 COPY --from=build /out/ /
 WORKDIR /app
 ENV NODE_ENV=production

@@ -14,7 +14,7 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test node
+.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node
 
 node: $(NODE)
 $(NODE):
@@ -70,6 +70,10 @@ image: node
 # The built image, run hardened (read-only, no capabilities, no network, its own user): test/image.
 image-test: image build jdk
 	@$(call timed,npx mocha --config .mocharc.image.json)
+
+# Size, build times (cold, warm), and the init container's cold start (median of RUNS): hack/image/measure.sh.
+image-measure: image build
+	@bash hack/image/measure.sh
 
 clean:
 	rm -rf dist certs/*.crt certs/*.key .build

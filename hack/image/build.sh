@@ -27,14 +27,18 @@ version=$(node -p 'require("./package.json").version')
 local_ref=$IMAGE_REPO:$version
 bare_ref=docker.io/library/nifi-ca-guard:$version
 
+previous=$(podman image inspect --format '{{.Id}}' "$local_ref" 2>/dev/null || true)
 # --pull=never: the bases are local and no registry is reachable. --network host: npm ci in the build
-# stage reaches the npm registry the way this machine does.
-podman build --quiet --pull=never --network host "${PODMAN_ULIMITS[@]}" --layers \
+# stage reaches the npm registry the way this machine does. PODMAN_BUILD_FLAGS: e.g. --no-cache.
+# shellcheck disable=SC2086
+podman build --quiet --pull=never --network host "${PODMAN_ULIMITS[@]}" --layers ${PODMAN_BUILD_FLAGS:-} \
   "${build_args[@]}" -f Dockerfile -t "$local_ref" . >/dev/null
 podman tag "$local_ref" "$bare_ref"
+id=$(podman image inspect --format '{{.Id}}' "$local_ref")
+# The image this one replaced is nameless now: drop it (its shared layers stay).
+[ -z "$previous" ] || [ "$previous" = "$id" ] || podman rmi "$previous" >/dev/null 2>&1 || true
 built=$(date +%s)
 
-id=$(podman image inspect --format '{{.Id}}' "$local_ref")
 archive=$ARCHIVE_DIR/nifi-ca-guard-$version.tar
 mkdir -p "$ARCHIVE_DIR"
 if [ ! -f "$archive" ] || [ "$(cat "$archive.id" 2>/dev/null)" != "$id" ]; then
