@@ -9,11 +9,21 @@ cd "$REPO_ROOT"
 
 bash "$IMAGE_HACK/install-tools.sh"
 started=$(date +%s)
-read -r runtime_image build_image < <(bash "$IMAGE_HACK/base.sh")
-[ -n "$build_image" ] || die "base.sh named no base images"
+if [ -n "${BASE_IMAGE:-}${BUILD_IMAGE:-}" ]; then
+  # make image BASE_IMAGE=docker.io/library/node:24-bookworm-slim: public bases (the one not given is
+  # the Dockerfile's default), pulled when missing.
+  pull=missing build_args=()
+  [ -z "${BASE_IMAGE:-}" ] || build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+  [ -z "${BUILD_IMAGE:-}" ] || build_args+=(--build-arg "BUILD_IMAGE=$BUILD_IMAGE")
+else
+  bases=$(bash "$IMAGE_HACK/base.sh")
+  read -r runtime_image build_image <<<"$bases"
+  [ -n "${build_image:-}" ] || die "base.sh named no base images"
+  # the bases are local and no registry is reachable
+  pull=never build_args=(--build-arg "BUILD_IMAGE=$build_image" --build-arg "BASE_IMAGE=$runtime_image")
+fi
 based=$(date +%s)
 
-build_args=(--build-arg "BUILD_IMAGE=$build_image" --build-arg "BASE_IMAGE=$runtime_image")
 # As build args (the Dockerfile's LABEL, for any builder) and as --label too: buildah 1.28's layer cache
 # keys LABEL by its text, not by the args' values, and would keep a stale revision; --label it does key by.
 while IFS= read -r kv; do
@@ -28,10 +38,10 @@ local_ref=$IMAGE_REPO:$version
 bare_ref=docker.io/library/nifi-ca-guard:$version
 
 previous=$(podman image inspect --format '{{.Id}}' "$local_ref" 2>/dev/null || true)
-# --pull=never: the bases are local and no registry is reachable. --network host: npm ci in the build
-# stage reaches the npm registry the way this machine does. PODMAN_BUILD_FLAGS: e.g. --no-cache.
+# --network host: npm ci in the build stage reaches the npm registry the way this machine does.
+# PODMAN_BUILD_FLAGS: e.g. --no-cache.
 # shellcheck disable=SC2086
-podman build --quiet --pull=never --network host "${PODMAN_ULIMITS[@]}" --layers ${PODMAN_BUILD_FLAGS:-} \
+podman build --quiet --pull="$pull" --network host "${PODMAN_ULIMITS[@]}" --layers ${PODMAN_BUILD_FLAGS:-} \
   "${build_args[@]}" -f Dockerfile -t "$local_ref" . >/dev/null
 podman tag "$local_ref" "$bare_ref"
 id=$(podman image inspect --format '{{.Id}}' "$local_ref")
