@@ -2,7 +2,8 @@
 # `make image-measure`: the figures the README quotes, measured on this machine. Image size; the time of
 # the local base images, of a cold (--no-cache) and a warm image build, and of one after a source change;
 # then the init container's cold start (a new container each run, hardened as in a pod) writing a
-# truststore, and `--version`, as the median of RUNS runs. Rebuilds the image and the bases.
+# truststore, and `--version`, as the median of RUNS runs, and the same commands as processes inside one
+# container. Rebuilds the image and the bases.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -48,3 +49,10 @@ echo "--version, cold start: $(runs bash "$IMAGE_HACK/run.sh" "$image" --version
 echo "truststore pkcs12 (init container), cold start: $(runs bash "$IMAGE_HACK/run.sh" -v "$work/in:/bundle:ro" -v "$work/out:/out" \
   -e TRUSTSTORE_PASSWORD=changeit "$image" truststore --bundle /bundle/ca.crt --out /out/truststore.p12 --password-env TRUSTSTORE_PASSWORD)"
 echo "node -e 0 in the image (container start-up alone): $(runs bash "$IMAGE_HACK/run.sh" --entrypoint node "$image" -e 0)"
+# The same commands as processes inside one container: what the CLI itself costs, without podman's start-up.
+inside='const { execFileSync } = require("child_process");
+const time = (args) => { const t = process.hrtime.bigint(); execFileSync("/usr/local/bin/nifi-ca-guard", args, { env: { ...process.env, TRUSTSTORE_PASSWORD: "changeit" } }); return Number(process.hrtime.bigint() - t) / 1e6; };
+const median = (f) => { const v = Array.from({ length: Number(process.argv[1]) }, f).sort((a, b) => a - b); return `median ${(v[v.length >> 1] / 1000).toFixed(3)} s (min ${(v[0] / 1000).toFixed(3)}, max ${(v[v.length - 1] / 1000).toFixed(3)})`; };
+console.log(`--version, process only: ${median(() => time(["--version"]))}`);
+console.log(`truststore pkcs12, process only: ${median(() => time(["truststore", "--bundle", "/bundle/ca.crt", "--out", "/out/truststore.p12", "--password-env", "TRUSTSTORE_PASSWORD"]))}`);'
+bash "$IMAGE_HACK/run.sh" -v "$work/in:/bundle:ro" -v "$work/out:/out" --entrypoint node "$image" -e "$inside" "$RUNS"
