@@ -93,11 +93,13 @@ import() { # ROOT IMAGE DESCRIPTION
   tar --numeric-owner -C "$1" -cf - . |
     podman import --quiet --change "ENV PATH=$PATH_ENV" --change "LABEL org.opencontainers.image.description=$3" - "$2" >/dev/null
 }
+replaced=$(podman image inspect --format '{{.Id}}' "$runtime_image" "$build_image" 2>/dev/null || true)
 import "$rt" "$runtime_image" "nifi-ca-guard runtime base: Debian $SUITE glibc and libstdc++, Node.js $NODE_VERSION"
 import "$bt" "$build_image" "nifi-ca-guard build base: runtime base, busybox, npm $NPM_VERSION"
 
-# Earlier bases are only dead weight now (an image still in use by a container stays).
-for old in $(podman images --format '{{.Repository}}:{{.Tag}}' "$BASE_REPO"); do
+# Earlier bases, and the ones a refresh just untagged, are only dead weight now (an image still in use
+# by a container stays).
+for old in $(podman images --format '{{.Repository}}:{{.Tag}}' "$BASE_REPO") $replaced; do
   [ "$old" = "$runtime_image" ] || [ "$old" = "$build_image" ] || podman rmi "$old" >/dev/null 2>&1 || true
 done
 say "base: $runtime_image ($(du -sm "$rt" | cut -f1) MB) and $build_image in $(($(date +%s) - started)) s"

@@ -6,11 +6,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 missing=()
-command -v podman >/dev/null 2>&1 || missing+=(podman)
-command -v runc >/dev/null 2>&1 || missing+=(runc)
-command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
-command -v strip >/dev/null 2>&1 || missing+=(binutils)
-command -v dpkg-deb >/dev/null 2>&1 || missing+=(dpkg)
+# type -P, not command -v: lib.sh defines a podman function, which command -v would report as present.
+for tool in podman:podman runc:runc mmdebstrap:mmdebstrap strip:binutils dpkg-deb:dpkg; do
+  type -P "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
 [ ${#missing[@]} -gt 0 ] || exit 0
 
 [ "$(id -u)" -eq 0 ] || die "needs root for apt-get and rootful podman; missing: ${missing[*]}"
@@ -20,6 +19,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 for tool in podman runc mmdebstrap strip dpkg-deb; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool still missing after apt-get install"
+  type -P "$tool" >/dev/null || die "$tool still missing after apt-get install"
 done
 podman --version >&2
