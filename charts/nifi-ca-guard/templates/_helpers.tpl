@@ -93,8 +93,8 @@ The caBundle of manual mode, base64 of PEM, or a clear failure: an empty caBundl
 NiFi pod refused (failurePolicy Fail) with a TLS error that does not say why.
 */}}
 {{- define "nifi-ca-guard.manualCaBundle" -}}
-{{- $given := .Values.tls.manual.caBundle | trim -}}
-{{- if not $given -}}
+{{- $given := .Values.tls.manual.caBundle -}}
+{{- if not ($given | trim) -}}
 {{- fail "tls.mode=manual needs tls.manual.caBundle: the PEM (or base64 of the PEM) of the CA that signed the certificate in the TLS Secret" -}}
 {{- end -}}
 {{- $b64 := ternary ($given | b64enc) ($given | nospace) (contains "-----BEGIN" $given) -}}
