@@ -50,7 +50,7 @@ release-manifest: helm
 
 # A Kubernetes 1.20 control plane on 127.0.0.1 (built from Debian's source once per machine, cached in
 # /var/cache/nifi-ca-guard), the webhook from the build, the scenarios of test/e2e; always torn down.
-e2e: build
+e2e: build helm
 	@$(call timed,bash hack/e2e/run.sh)
 
 # Java proofs (keytool, TLS drift): installs a JDK from Debian's packages when missing.

@@ -264,6 +264,11 @@ describe('chart: helm template', () => {
     }
   });
 
+  it("namespaceOptIn.matchLabels of the user's replace the default label (Helm would merge a default map)", async () => {
+    const objects = await template({ values: { namespaceOptIn: { enabled: true, matchLabels: { 'example.com/nifi': 'yes' } } } });
+    for (const w of webhooks(objects)) expect(w.namespaceSelector.matchLabels).to.deep.equal({ 'example.com/nifi': 'yes' });
+  });
+
   it('watchPolicies false: no --watch-policies and no access to NiFiTrustPolicy objects', async () => {
     const selfManaged = await template({ values: { watchPolicies: false } });
     expect(flags(webhookContainer(only(selfManaged, 'Deployment')).args!).has('watch-policies')).to.equal(false);

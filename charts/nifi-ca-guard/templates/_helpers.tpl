@@ -109,3 +109,8 @@ NiFi pod refused (failurePolicy Fail) with a TLS error that does not say why.
 matchLabels:
   {{- include "nifi-ca-guard.selectorLabels" . | nindent 2 }}
 {{- end }}
+
+{{/* The labels a namespace needs when namespaceOptIn is enabled. */}}
+{{- define "nifi-ca-guard.optInLabels" -}}
+{{- toYaml (.Values.namespaceOptIn.matchLabels | default (dict "nifi-ca-guard.io/enabled" "true")) }}
+{{- end }}

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/install/types.js';
 import { repoPath } from '../../support/paths.js';
 import { run, type Run } from '../../support/run.js';
@@ -36,11 +36,14 @@ export function scratch(name: string): string {
 }
 
 let valuesCount = 0;
-/** Values as a file (helm -f), so types are what YAML says, not what --set guesses. */
+/**
+ * Values as a file (helm -f), so types are what the test says, not what --set guesses. Written as JSON
+ * (which is YAML): Helm reads YAML 1.1, where an unquoted yes or on would be a boolean.
+ */
 export function valuesFile(values: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'chart-values-'));
   const path = join(dir, `values-${valuesCount++}.yaml`);
-  writeFileSync(path, stringify(values));
+  writeFileSync(path, JSON.stringify(values, null, 2));
   return path;
 }
 
