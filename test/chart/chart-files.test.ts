@@ -7,7 +7,8 @@ import { parse } from 'yaml';
 import { VERSION } from '../../src/version.js';
 import { repoPath } from '../support/paths.js';
 import { sharedPki } from '../support/pki.js';
-import { CHART, helm, requireTools, valuesFile } from './support/tools.js';
+import { run } from '../support/run.js';
+import { CHART, helm, requireTools, scratch, valuesFile } from './support/tools.js';
 
 const MODES: ReadonlyArray<[string, unknown]> = [
   ['defaults (selfManaged)', {}],
@@ -44,6 +45,23 @@ describe('chart: files', () => {
     const lines = readFileSync(join(CHART, 'values.yaml'), 'utf8').split('\n');
     const uncommented = lines.flatMap((line, i) => (/^[A-Za-z]\w*:/.test(line) && !/^#/.test(lines[i - 1] ?? '') ? [line] : []));
     expect(uncommented).to.deep.equal([]);
+  });
+
+  it('helm package makes a chart archive that still holds the CRD, the schema and NOTES, and renders', async () => {
+    const out = scratch('package');
+    const r = await helm(['package', CHART, '--destination', out]);
+    expect(r.code, r.stderr).to.equal(0);
+    const tgz = join(out, `nifi-ca-guard-${VERSION}.tgz`);
+    const list = await run('tar', ['tzf', tgz]);
+    expect(list.stdout.split('\n')).to.include.members([
+      'nifi-ca-guard/Chart.yaml', 'nifi-ca-guard/values.yaml', 'nifi-ca-guard/values.schema.json',
+      'nifi-ca-guard/crds/nifitrustpolicies.yaml', 'nifi-ca-guard/templates/NOTES.txt', 'nifi-ca-guard/templates/deployment.yaml',
+    ]);
+    const t = await helm(['template', 'nifi-ca-guard', tgz, '--include-crds']);
+    expect(t.code, t.stderr).to.equal(0);
+    expect(t.stdout).to.contain('kind: CustomResourceDefinition').and.contain('kind: MutatingWebhookConfiguration');
+    const bad = await helm(['template', 'nifi-ca-guard', tgz, '--set', 'replicas=two']);
+    expect(bad.stderr).to.contain('replicas: Invalid type');
   });
 
   describe('helm lint passes, plain and --strict', () => {

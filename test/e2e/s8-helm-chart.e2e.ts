@@ -42,6 +42,7 @@ interface Obj {
 describe('e2e: the Helm chart on Kubernetes 1.20', function () {
   this.timeout(180_000);
   let manifest: Obj[];
+  let notes: string;
 
   before(async () => {
     if (!existsSync(HELM)) throw new Error(`${HELM} is missing: make e2e runs hack/install-helm.sh first`);
@@ -50,6 +51,7 @@ describe('e2e: the Helm chart on Kubernetes 1.20', function () {
     writeFileSync(values, JSON.stringify({ image: { repository: 'registry.invalid/nifi-ca-guard' }, namespaceOptIn: { enabled: true, matchLabels: OPT_IN } }));
     const r = await helm(['install', RELEASE, CHART, '-n', NS, '-f', values]);
     expect(r.code, r.stderr).to.equal(0);
+    notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
     const m = await helm(['get', 'manifest', RELEASE, '-n', NS]);
     expect(m.code, m.stderr).to.equal(0);
     manifest = parseAllDocuments(m.stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
@@ -75,6 +77,14 @@ describe('e2e: the Helm chart on Kubernetes 1.20', function () {
     const c = d.spec.template.spec.containers[0]!;
     expect(c.image).to.equal(`registry.invalid/nifi-ca-guard:${VERSION}`);
     expect(c.env.find((e) => e.name === 'NIFI_CA_GUARD_INIT_IMAGE')?.value).to.equal(c.image);
+  });
+
+  it("NOTES name the release's objects, the TLS mode and the opt-in label, and uninstall's first step", () => {
+    expect(notes).to.contain(`nifi-ca-guard ${VERSION} is installed in namespace ${NS} as ${FULLNAME}.`);
+    expect(notes).to.contain(`Image (webhook and the init containers it injects): registry.invalid/nifi-ca-guard:${VERSION}`);
+    expect(notes).to.contain(`TLS: self-managed. The webhook writes its certificate to Secret ${FULLNAME}-tls`);
+    expect(notes).to.contain('kubectl label namespace NAMESPACE e2e.nifi-ca-guard.io/chart-release=never-labelled');
+    expect(notes).to.contain(`kubectl delete mutatingwebhookconfiguration ${FULLNAME}`);
   });
 
   it('the stored webhook configuration has no caBundle (the webhook writes it) and only opted-in namespaces', async () => {
