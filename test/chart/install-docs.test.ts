@@ -1,14 +1,13 @@
 // The examples in docs/install.md run as written: the values file through helm, the kustomize overlay
 // through kubectl 1.30's kustomize. A doc example that no longer works fails here, not for a user.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parsePolicyText } from '../../src/policy/load.js';
 import { VERSION } from '../../src/version.js';
 import { REPO_ROOT, repoPath } from '../support/paths.js';
-import { kubectl, only, parseObjects, requireTools, template } from './support/tools.js';
+import { kubectl, only, parseObjects, requireTools, scratch, template } from './support/tools.js';
 import { envMap, webhookContainer } from './support/webhook-pod.js';
 
 const DOC = readFileSync(repoPath('docs', 'install.md'), 'utf8');
@@ -36,7 +35,7 @@ describe('docs/install.md examples', () => {
 
   it('the kustomize overlay sets the image of the webhook and of the init containers together', async () => {
     // Laid out as the doc says: the overlay beside a checkout named nifi-ca-guard.
-    const root = mkdtempSync(join(tmpdir(), 'doc-overlay-'));
+    const root = scratch('doc-overlay');
     symlinkSync(REPO_ROOT, join(root, 'nifi-ca-guard'));
     mkdirSync(join(root, 'my-overlay'));
     const overlay = block('my-overlay/kustomization.yaml');

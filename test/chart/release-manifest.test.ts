@@ -1,14 +1,13 @@
 // hack/release-manifest.sh (make release-manifest): the kustomize base as one file for `kubectl apply -f`,
 // image pinned to the version, objects in the order kubectl must create them.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/install/types.js';
 import { VERSION } from '../../src/version.js';
 import { repoPath } from '../support/paths.js';
 import { run } from '../support/run.js';
-import { fieldsNamed, kustomize, only, parseObjects, requireTools } from './support/tools.js';
+import { fieldsNamed, kustomize, only, parseObjects, requireTools, scratch } from './support/tools.js';
 import { envMap, webhookContainer } from './support/webhook-pod.js';
 
 const SCRIPT = repoPath('hack', 'release-manifest.sh');
@@ -17,7 +16,7 @@ const CLUSTER_SCOPED = ['CustomResourceDefinition', 'Namespace', 'ClusterRole', 
 const APPLY_ORDER = ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Service', 'Deployment', 'PodDisruptionBudget', 'NetworkPolicy', 'MutatingWebhookConfiguration'];
 
 async function release(repository?: string): Promise<{ text: string; objects: KubeObject[]; stderr: string }> {
-  const out = join(mkdtempSync(join(tmpdir(), 'release-')), 'install.yaml');
+  const out = join(scratch('release'), 'install.yaml');
   const r = await run('bash', [SCRIPT, out], repository ? { RELEASE_REPOSITORY: repository } : {});
   expect(r.code, r.stderr).to.equal(0);
   const text = readFileSync(out, 'utf8');
@@ -72,7 +71,7 @@ describe('release manifest: one install.yaml', () => {
   }
 
   it('refuses a repository with a tag, in one line', async () => {
-    const r = await run('bash', [SCRIPT, join(mkdtempSync(join(tmpdir(), 'release-')), 'install.yaml')], { RELEASE_REPOSITORY: 'nifi-ca-guard:latest' });
+    const r = await run('bash', [SCRIPT, join(scratch('release'), 'install.yaml')], { RELEASE_REPOSITORY: 'nifi-ca-guard:latest' });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim().split('\n')).to.deep.equal([
       "release-manifest: RELEASE_REPOSITORY must be an image repository without tag, e.g. registry.example.com/nifi-ca-guard, got 'nifi-ca-guard:latest'",

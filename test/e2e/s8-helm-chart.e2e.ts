@@ -5,7 +5,7 @@
 // The release's webhook configuration asks for a namespace label no namespace has, so it never
 // intercepts the other scenarios' pods (its Service has no running endpoints: there is no kubelet).
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -24,8 +24,11 @@ const FULLNAME = `${RELEASE}-nifi-ca-guard`;
 const SA = `system:serviceaccount:${NS}:${FULLNAME}`;
 const OPT_IN = { 'e2e.nifi-ca-guard.io/chart-release': 'never-labelled' };
 
+/** helm's home dirs and the values file: one directory, removed after the suite. */
+const WORK = mkdtempSync(path.join(tmpdir(), 'helm-e2e-'));
+
 function helm(args: string[]): Promise<Run> {
-  const home = mkdtempSync(path.join(tmpdir(), 'helm-e2e-'));
+  const home = path.join(WORK, 'home');
   return run(HELM, [...args, '--kubeconfig', e2eEnv().kubeconfig], {
     HELM_CACHE_HOME: path.join(home, 'cache'), HELM_CONFIG_HOME: path.join(home, 'config'), HELM_DATA_HOME: path.join(home, 'data'),
     NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost',
@@ -47,7 +50,7 @@ describe('e2e: the Helm chart on Kubernetes 1.20', function () {
   before(async () => {
     if (!existsSync(HELM)) throw new Error(`${HELM} is missing: make e2e runs hack/install-helm.sh first`);
     await createNamespace(NS);
-    const values = path.join(mkdtempSync(path.join(tmpdir(), 'chart-e2e-')), 'values.yaml');
+    const values = path.join(WORK, 'values.yaml');
     writeFileSync(values, JSON.stringify({ image: { repository: 'registry.invalid/nifi-ca-guard' }, namespaceOptIn: { enabled: true, matchLabels: OPT_IN } }));
     const r = await helm(['install', RELEASE, CHART, '-n', NS, '-f', values]);
     expect(r.code, r.stderr).to.equal(0);
@@ -58,8 +61,9 @@ describe('e2e: the Helm chart on Kubernetes 1.20', function () {
   });
 
   after(async () => {
-    await helm(['uninstall', RELEASE, '-n', NS]);
+    await helm(['uninstall', RELEASE, '-n', NS]); // already done by the last test unless it failed earlier
     await deleteNamespace(NS);
+    rmSync(WORK, { recursive: true, force: true });
   });
 
   it('installs (kubeVersion >=1.20 accepted), every object stored, the PDB as policy/v1beta1 (discovered)', async () => {

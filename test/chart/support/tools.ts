@@ -1,6 +1,6 @@
 // The real helm and kubectl that hack/install-helm.sh puts in .tools/bin (make helm), and the chart.
 // Nothing here is faked: every render is helm's or kustomize's own output, parsed.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -20,8 +20,10 @@ export function requireTools(): void {
   }
 }
 
+let helmHome: string | undefined;
 export function helm(args: string[]): Promise<Run> {
-  return run(HELM, args, { HELM_CACHE_HOME: scratch('cache'), HELM_CONFIG_HOME: scratch('config'), HELM_DATA_HOME: scratch('data') });
+  helmHome ??= scratch('helm-home');
+  return run(HELM, args, { HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') });
 }
 
 export function kubectl(args: string[]): Promise<Run> {
@@ -29,10 +31,14 @@ export function kubectl(args: string[]): Promise<Run> {
 }
 
 let scratchRoot: string | undefined;
-/** A directory of this test run (helm's home dirs, values files), never the user's. */
+/** A fresh directory under this test run's own (helm's home dirs, values files, outputs), removed at exit. */
 export function scratch(name: string): string {
-  scratchRoot ??= mkdtempSync(join(tmpdir(), 'chart-test-'));
-  return join(scratchRoot, name);
+  if (!scratchRoot) {
+    const root = mkdtempSync(join(tmpdir(), 'chart-test-'));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+    scratchRoot = root;
+  }
+  return mkdtempSync(join(scratchRoot, `${name}-`));
 }
 
 let valuesCount = 0;
@@ -41,8 +47,7 @@ let valuesCount = 0;
  * (which is YAML): Helm reads YAML 1.1, where an unquoted yes or on would be a boolean.
  */
 export function valuesFile(values: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chart-values-'));
-  const path = join(dir, `values-${valuesCount++}.yaml`);
+  const path = join(scratch('values'), `values-${valuesCount++}.yaml`);
   writeFileSync(path, JSON.stringify(values, null, 2));
   return path;
 }
