@@ -1,5 +1,11 @@
+import { hostname } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { LOG_LEVELS } from './log.js';
+import { imageProblem } from './policy/image.js';
+
+/** `file`: a mounted certificate pair (cert-manager, manual). `self-managed`: the webhook keeps its own CA in a Secret. */
+export const TLS_MODES = ['file', 'self-managed'] as const;
+export type TlsMode = (typeof TLS_MODES)[number];
 
 /** Everything `serve` needs, resolved once and frozen. */
 export interface RuntimeConfig {
@@ -16,7 +22,38 @@ export interface RuntimeConfig {
   readonly reloadIntervalMs: number;
   /** Watch NiFiTrustPolicy objects in the cluster (kubeconfig or in-cluster service account). */
   readonly watchPolicies: boolean;
+  /** Image of the injected init containers for policies that name none; undefined: nifi-ca-guard:<version>. */
+  readonly initImage: string | undefined;
+  readonly tlsMode: TlsMode;
+  /** Self-managed mode: the Secret (in `namespace`) holding CA, serving pair and rotation state. */
+  readonly tlsSecret: string;
+  /** Self-managed mode: the MutatingWebhookConfiguration whose caBundles the leader keeps current. */
+  readonly webhookConfiguration: string;
+  /** Self-managed mode: the Service the API server calls; its DNS names go into the certificate. */
+  readonly service: string;
+  /** The webhook's own namespace (Secret, Lease, Service). */
+  readonly namespace: string;
+  /** Self-managed mode: the coordination.k8s.io Lease that elects the one replica that writes. */
+  readonly lease: string;
+  /** This replica's name in the Lease: the pod name (downward API), else the host name. */
+  readonly identity: string;
+  /** How often every replica reads the Secret (and the leader reconciles). */
+  readonly tlsSyncIntervalMs: number;
+  /** How long a caBundle change is given to reach every API server, and a new pair every replica, before the next step. */
+  readonly tlsRolloutDelayMs: number;
+  readonly tlsCaValidityMs: number;
+  readonly tlsCertValidityMs: number;
+  /** Rotate the CA when it has this little left; more than the serving certificate's, so a rotation never races a renewal. */
+  readonly tlsCaRenewBeforeMs: number;
+  readonly tlsCertRenewBeforeMs: number;
+  /** A leader that has not renewed the Lease for this long is replaced. */
+  readonly leaseDurationMs: number;
 }
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 export const DEFAULTS: RuntimeConfig = Object.freeze({
   host: '0.0.0.0',
@@ -29,6 +66,22 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   shutdownDelayMs: 3_000,
   reloadIntervalMs: 5_000,
   watchPolicies: false,
+  initImage: undefined,
+  tlsMode: 'file',
+  tlsSecret: 'nifi-ca-guard-tls',
+  webhookConfiguration: 'nifi-ca-guard',
+  service: 'nifi-ca-guard',
+  namespace: 'nifi-ca-guard',
+  lease: 'nifi-ca-guard',
+  identity: hostname() || 'nifi-ca-guard',
+  // Kyverno's figures: CA a year, serving certificate ~150 days, renewed 15 days ahead.
+  tlsSyncIntervalMs: 10 * SECOND,
+  tlsRolloutDelayMs: 2 * MINUTE,
+  tlsCaValidityMs: 365 * DAY,
+  tlsCertValidityMs: 150 * DAY,
+  tlsCaRenewBeforeMs: 30 * DAY,
+  tlsCertRenewBeforeMs: 15 * DAY,
+  leaseDurationMs: 15 * SECOND,
 });
 
 /** Raw flag values as commander hands them over (strings; absent when not given). */
@@ -44,6 +97,20 @@ export interface ConfigFlags {
   reloadIntervalMs?: string;
   /** commander hands a boolean flag over as true; the variable as text. */
   watchPolicies?: string | boolean;
+  initImage?: string;
+  tlsMode?: string;
+  tlsSecret?: string;
+  webhookConfiguration?: string;
+  service?: string;
+  namespace?: string;
+  lease?: string;
+  tlsSyncInterval?: string;
+  tlsRolloutDelay?: string;
+  tlsCaValidity?: string;
+  tlsCertValidity?: string;
+  tlsCaRenewBefore?: string;
+  tlsCertRenewBefore?: string;
+  leaseDuration?: string;
 }
 
 /** Each setting's environment variable; a flag wins over its variable, which wins over the default. */
@@ -58,10 +125,46 @@ export const ENV = Object.freeze({
   shutdownDelayMs: 'NIFI_CA_GUARD_SHUTDOWN_DELAY_MS',
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
+  initImage: 'NIFI_CA_GUARD_INIT_IMAGE',
+  tlsMode: 'NIFI_CA_GUARD_TLS_MODE',
+  tlsSecret: 'NIFI_CA_GUARD_TLS_SECRET',
+  webhookConfiguration: 'NIFI_CA_GUARD_WEBHOOK_CONFIGURATION',
+  service: 'NIFI_CA_GUARD_SERVICE',
+  namespace: 'NIFI_CA_GUARD_NAMESPACE',
+  lease: 'NIFI_CA_GUARD_LEASE',
+  tlsSyncInterval: 'NIFI_CA_GUARD_TLS_SYNC_INTERVAL',
+  tlsRolloutDelay: 'NIFI_CA_GUARD_TLS_ROLLOUT_DELAY',
+  tlsCaValidity: 'NIFI_CA_GUARD_TLS_CA_VALIDITY',
+  tlsCertValidity: 'NIFI_CA_GUARD_TLS_CERT_VALIDITY',
+  tlsCaRenewBefore: 'NIFI_CA_GUARD_TLS_CA_RENEW_BEFORE',
+  tlsCertRenewBefore: 'NIFI_CA_GUARD_TLS_CERT_RENEW_BEFORE',
+  leaseDuration: 'NIFI_CA_GUARD_LEASE_DURATION',
 } satisfies Record<keyof ConfigFlags, string>);
 
+/** What the process learns from its surroundings rather than from flags (read by the caller). */
+export interface Surroundings {
+  /** The service account's namespace file, when mounted (/var/run/secrets/kubernetes.io/serviceaccount/namespace). */
+  serviceAccountNamespace?: string;
+}
+
+/** `90s`, `5m`, `2h`, `365d`, `250ms`: one number and one unit. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const n = Number(m[1]) * unit;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /** Resolves flags and env; throws one Error listing every invalid setting. */
-export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, string | undefined>>): RuntimeConfig {
+export function resolveConfig(
+  flags: ConfigFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  around: Surroundings = {},
+): RuntimeConfig {
   const errors: string[] = [];
   const pick = (key: keyof ConfigFlags): { value: string; source: string } | undefined => {
     const flag = flags[key];
@@ -103,6 +206,45 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     return fallback;
   };
 
+  const image = (key: keyof ConfigFlags): string | undefined => {
+    const got = pick(key);
+    if (!got) return undefined;
+    const problem = imageProblem(got.value);
+    if (problem) errors.push(`${got.source}: ${problem}`);
+    return got.value;
+  };
+
+  const choice = <T extends string>(key: keyof ConfigFlags, options: readonly T[], fallback: T): T => {
+    const got = pick(key);
+    if (!got) return fallback;
+    if ((options as readonly string[]).includes(got.value)) return got.value as T;
+    errors.push(`${got.source}: must be one of ${options.join(', ')}, got "${got.value}"`);
+    return fallback;
+  };
+
+  /** An object name: a DNS label (Service, namespace) or subdomain (Secret, Lease, webhook configuration). */
+  const name = (key: keyof ConfigFlags, fallback: string, kind: 'label' | 'subdomain'): string => {
+    const got = pick(key);
+    if (!got) return fallback;
+    const ok = kind === 'label' ? DNS_LABEL.test(got.value) : got.value.length <= 253 && DNS_SUBDOMAIN.test(got.value);
+    if (!ok) errors.push(`${got.source}: must be a DNS ${kind} (lower case letters, digits, '-'), got "${got.value}"`);
+    return ok ? got.value : fallback;
+  };
+
+  const duration = (key: keyof ConfigFlags, fallback: number, min: number): number => {
+    const got = pick(key);
+    if (!got) return fallback;
+    const ms = parseDuration(got.value);
+    if (ms === undefined || ms < min) {
+      errors.push(`${got.source}: must be a duration such as 250ms, 90s, 5m, 2h or 365d, at least ${min} ms, got "${got.value}"`);
+      return fallback;
+    }
+    return ms;
+  };
+
+  // The namespace a pod runs in: the downward API's POD_NAMESPACE, else the service account's file.
+  const namespaceFallback = nonEmpty(env.POD_NAMESPACE) ?? nonEmpty(around.serviceAccountNamespace?.trim()) ?? DEFAULTS.namespace;
+
   const config: RuntimeConfig = Object.freeze({
     host: text('host', DEFAULTS.host),
     port: int('port', DEFAULTS.port, 0, 65535),
@@ -114,9 +256,47 @@ export function resolveConfig(flags: ConfigFlags, env: Readonly<Record<string, s
     shutdownDelayMs: int('shutdownDelayMs', DEFAULTS.shutdownDelayMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
+    initImage: image('initImage'),
+    tlsMode: choice('tlsMode', TLS_MODES, DEFAULTS.tlsMode),
+    tlsSecret: name('tlsSecret', DEFAULTS.tlsSecret, 'subdomain'),
+    webhookConfiguration: name('webhookConfiguration', DEFAULTS.webhookConfiguration, 'subdomain'),
+    service: name('service', DEFAULTS.service, 'label'),
+    namespace: name('namespace', namespaceFallback, 'label'),
+    lease: name('lease', DEFAULTS.lease, 'subdomain'),
+    identity: nonEmpty(env.POD_NAME) ?? DEFAULTS.identity,
+    tlsSyncIntervalMs: duration('tlsSyncInterval', DEFAULTS.tlsSyncIntervalMs, 50),
+    tlsRolloutDelayMs: duration('tlsRolloutDelay', DEFAULTS.tlsRolloutDelayMs, 100),
+    tlsCaValidityMs: duration('tlsCaValidity', DEFAULTS.tlsCaValidityMs, 60 * SECOND),
+    tlsCertValidityMs: duration('tlsCertValidity', DEFAULTS.tlsCertValidityMs, 30 * SECOND),
+    tlsCaRenewBeforeMs: duration('tlsCaRenewBefore', DEFAULTS.tlsCaRenewBeforeMs, 1),
+    tlsCertRenewBeforeMs: duration('tlsCertRenewBefore', DEFAULTS.tlsCertRenewBeforeMs, 1),
+    leaseDurationMs: duration('leaseDuration', DEFAULTS.leaseDurationMs, 1000),
   });
+  if (errors.length === 0) errors.push(...timingProblems(config));
   if (errors.length > 0) throw new Error(errors.join('; '));
   return config;
+}
+
+/**
+ * The orderings a safe rotation needs. Every replica reads the Secret once per sync interval (and
+ * backs off up to 4 of them on API errors), so a rollout delay of 5 intervals covers a slow reader.
+ * A rotation takes two rollout delays, during which the serving certificate must stay valid; the CA
+ * is rotated before the serving certificate would be renewed, so a renewal is never capped by a CA
+ * about to expire (which would renew again at once).
+ */
+function timingProblems(c: RuntimeConfig): string[] {
+  const out: string[] = [];
+  const flag = (k: keyof ConfigFlags): string => `--${kebab(k)}`;
+  if (c.tlsRolloutDelayMs < 5 * c.tlsSyncIntervalMs) out.push(`${flag('tlsRolloutDelay')}: must be at least 5 times ${flag('tlsSyncInterval')}`);
+  if (c.tlsCertRenewBeforeMs < 2 * c.tlsRolloutDelayMs) out.push(`${flag('tlsCertRenewBefore')}: must be at least twice ${flag('tlsRolloutDelay')}`);
+  if (c.tlsCertRenewBeforeMs >= c.tlsCertValidityMs) out.push(`${flag('tlsCertRenewBefore')}: must be shorter than ${flag('tlsCertValidity')}`);
+  if (c.tlsCaRenewBeforeMs <= c.tlsCertRenewBeforeMs) out.push(`${flag('tlsCaRenewBefore')}: must be longer than ${flag('tlsCertRenewBefore')}`);
+  if (c.tlsCaRenewBeforeMs >= c.tlsCaValidityMs) out.push(`${flag('tlsCaRenewBefore')}: must be shorter than ${flag('tlsCaValidity')}`);
+  return out;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
 function kebab(key: string): string {

@@ -3,6 +3,7 @@ import { resolveConfig, type ConfigFlags, type RuntimeConfig } from '../config.j
 import { createLogger, type Logger } from '../log.js';
 import { builtinPolicy, readPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
+import type { PolicyDefaults } from '../policy/validate.js';
 import { PolicyStore } from '../policy/store.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
@@ -49,8 +50,9 @@ export interface Webhook {
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
-  const loaded = loadPolicy(config.policyFile);
-  const store = new PolicyStore(loaded.policy);
+  const defaults: PolicyDefaults = config.initImage === undefined ? {} : { initImage: config.initImage };
+  const loaded = loadPolicy(config.policyFile, defaults);
+  const store = new PolicyStore(loaded.policy, defaults);
   let pair: TlsPair;
   try {
     pair = readPair(config.tlsCert, config.tlsKey);
@@ -99,7 +101,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   });
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
-    { url: running.url, port: running.port, policy: store.current().name, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
+    { url: running.url, port: running.port, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
     'listening',
   );
   return {
@@ -133,10 +135,10 @@ async function startClusterWatch(store: PolicyStore, readiness: Readiness, logge
   }
 }
 
-function loadPolicy(file: string | undefined): { policy: Policy; text?: string } {
-  if (file === undefined) return { policy: builtinPolicy() };
+function loadPolicy(file: string | undefined, defaults: PolicyDefaults): { policy: Policy; text?: string } {
+  if (file === undefined) return { policy: builtinPolicy(defaults) };
   try {
-    return readPolicyFile(file);
+    return readPolicyFile(file, defaults);
   } catch (err) {
     throw new CliError(`--policy ${file}: ${oneLine(err)}`);
   }

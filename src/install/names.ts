@@ -12,6 +12,9 @@ export const POLICY_CONFIGMAP = `${NAME}-policy`;
 export const POLICY_KEY = 'policy.yaml';
 export const TLS_SECRET = `${NAME}-tls`;
 
+/** serve's variable for the injected init containers' image (ENV.initImage in src/config.ts). */
+export const INIT_IMAGE_ENV = 'NIFI_CA_GUARD_INIT_IMAGE';
+
 export const HTTPS_PORT = 8443;
 export const TLS_DIR = '/etc/nifi-ca-guard/tls';
 export const POLICY_DIR = '/etc/nifi-ca-guard/policy';

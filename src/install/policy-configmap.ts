@@ -1,8 +1,9 @@
-// The policy ConfigMap: the user's policy file, with both init-container images pinned to the
-// webhook's own image, so the containers it injects run the same version as the webhook.
+// The policy ConfigMap: the user's policy file. The init containers it injects run the webhook's own
+// image through the Deployment's NIFI_CA_GUARD_INIT_IMAGE (kept equal to its image by kustomize and
+// the chart), so the text itself names no image; one the file names is pinned to the webhook's.
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, parseAllDocuments, stringify, type Document } from 'yaml';
-import type { Policy, PolicySpec } from '../policy/types.js';
+import type { Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { labels, POLICY_CONFIGMAP, POLICY_KEY } from './names.js';
 import type { KubeObject } from './types.js';
@@ -20,27 +21,33 @@ export const IMAGE_PATHS: readonly (readonly string[])[] = Object.freeze([
 ]);
 
 export interface PinnedPolicy {
-  /** The policy text with both image fields set; comments and layout kept where the file had them. */
+  /** The policy text with the image fields it names set; comments and layout kept where the file had them. */
   text: string;
   policy: Policy;
   /** Image fields the file set to another image: what was replaced. */
   replaced: Array<{ path: string; was: string }>;
 }
 
-/** Sets both init-container images of a validated policy's text to `image`. */
+/**
+ * Sets the init-container images a validated policy's text names to `image`. An image field left out
+ * stays out: the webhook fills in its own image (serve --init-image), which follows the Deployment's.
+ */
 export function pinImages(source: PolicySource, image: string): PinnedPolicy {
   const docs = parseAllDocuments(source.text).filter((d) => d.contents !== null);
   const doc = docs[0];
   if (docs.length !== 1 || !doc || doc.errors.length > 0) throw new Error('pinImages: the policy text must be one valid YAML document');
   const js = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  const replaced = IMAGE_PATHS.flatMap((path) => {
+  const named = IMAGE_PATHS.filter((path) => getIn(js, path) !== undefined);
+  const replaced = named.flatMap((path) => {
     const was = getIn(js, path);
     return typeof was === 'string' && was !== image ? [{ path: path.join('.'), was }] : [];
   });
+  if (replaced.length === 0) return { text: source.text, policy: source.policy, replaced };
   // Edit the document itself, so the file's comments stay. A JSON file has none, and an alias on the
   // way to an image field is shared with another field: such a file is written out afresh instead.
-  const text = !isFlowRoot(doc) && IMAGE_PATHS.every((path) => setIn(doc, path, image)) ? doc.toString({ lineWidth: 0 }) : rewritten(js, image);
-  return { text, policy: checkPinned(source.policy, text, image), replaced };
+  const fresh = rewritten(js, image, named);
+  const text = !isFlowRoot(doc) && named.every((path) => setIn(doc, path, image)) ? doc.toString({ lineWidth: 0 }) : fresh;
+  return { text, policy: checkPinned(source.policy.name, text, fresh), replaced };
 }
 
 /** The ConfigMap `serve --policy` reads (mounted as a file, watched live). */
@@ -80,9 +87,9 @@ function setIn(doc: Document, path: readonly string[], value: string): boolean {
   return true;
 }
 
-function rewritten(js: unknown, image: string): string {
+function rewritten(js: unknown, image: string, paths: readonly (readonly string[])[]): string {
   const copy = structuredClone(js) as Record<string, unknown>;
-  for (const path of IMAGE_PATHS) {
+  for (const path of paths) {
     let v: Record<string, unknown> = copy;
     for (const key of path.slice(0, -1)) {
       const next = v[key];
@@ -94,15 +101,16 @@ function rewritten(js: unknown, image: string): string {
   return stringify(copy, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-/** The pinned text must read back as the same policy with only the two images changed. */
-function checkPinned(original: Policy, text: string, image: string): Policy {
-  const docs = parseAllDocuments(text).filter((d) => d.contents !== null);
-  const result = docs.length === 1 ? validatePolicy(docs[0]!.toJS({ maxAliasCount: 100 })) : undefined;
-  const expected: PolicySpec = structuredClone(original.spec) as PolicySpec;
-  expected.trustBundle.initContainer.image = image;
-  expected.caPinning.initContainer.image = image;
-  if (!result?.ok || result.policy.name !== original.name || !isDeepStrictEqual(structuredClone(result.policy.spec), expected)) {
-    throw new Error(`pinning the init-container images changed more than the images of policy ${original.name}`);
+/** The edited text must read back as the same policy as the plain rewrite: only the images changed. */
+function checkPinned(name: string, text: string, fresh: string): Policy {
+  const read = (t: string) => {
+    const docs = parseAllDocuments(t).filter((d) => d.contents !== null);
+    return docs.length === 1 ? validatePolicy(docs[0]!.toJS({ maxAliasCount: 100 })) : undefined;
+  };
+  const edited = read(text);
+  const expected = read(fresh);
+  if (!edited?.ok || !expected?.ok || edited.policy.name !== name || !isDeepStrictEqual(edited.policy, expected.policy)) {
+    throw new Error(`pinning the init-container images changed more than the images of policy ${name}`);
   }
-  return result.policy;
+  return edited.policy;
 }

@@ -3,6 +3,7 @@
 // selectors. Pure: no I/O; `nifi-ca-guard manifests` prints it, the tests compare it with manifests/.
 import { DEFAULT_IMAGE } from '../policy/defaults.js';
 import { isDnsLabel } from '../policy/fields.js';
+import { imageProblem } from '../policy/image.js';
 import { nifiTrustPolicyCrd } from './crd.js';
 import { DEFAULT_NAMESPACE } from './names.js';
 import { pinImages, policyConfigMap, type PolicySource } from './policy-configmap.js';
@@ -12,6 +13,7 @@ import { mutatingWebhookConfiguration } from './webhook-configuration.js';
 import { deployment, networkPolicy, podDisruptionBudget, service } from './workload.js';
 
 export type { PolicySource } from './policy-configmap.js';
+export { imageProblem } from '../policy/image.js';
 
 export interface InstallOptions {
   /** The webhook's namespace: every namespaced object, the Service the API server calls, the RBAC subject. */
@@ -40,19 +42,8 @@ export class InstallError extends Error {
   }
 }
 
-// registry[:port]/ path components / name, then :tag and/or @digest (the distribution reference grammar).
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const IMAGE_REFERENCE = new RegExp(
-  `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?` +
-    `${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
-);
-
 export function namespaceProblem(namespace: string): string | undefined {
   return isDnsLabel(namespace) ? undefined : `must be a namespace name (DNS label), got ${JSON.stringify(namespace)}`;
-}
-
-export function imageProblem(image: string): string | undefined {
-  return image.length <= 4096 && IMAGE_REFERENCE.test(image) ? undefined : `must be an image reference such as registry.example.com/nifi-ca-guard:1.2.3, got ${JSON.stringify(image)}`;
 }
 
 export function renderInstall(source: PolicySource, options: InstallOptions): Install {

@@ -1,5 +1,5 @@
 // The webhook server: Deployment, Service, PodDisruptionBudget and NetworkPolicy, in its namespace.
-import { HTTPS_PORT, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_DIR, TLS_SECRET } from './names.js';
+import { HTTPS_PORT, INIT_IMAGE_ENV, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_DIR, TLS_SECRET } from './names.js';
 import type { KubeObject } from './types.js';
 
 /** Selects the webhook's own pods (Service, PDB, NetworkPolicy, anti-affinity). */
@@ -39,6 +39,9 @@ export function deployment(namespace: string, image: string): KubeObject {
                 `--policy=${POLICY_DIR}/${POLICY_KEY}`,
                 '--watch-policies',
               ],
+              // The injected init containers run this same image: kustomize's `images:` and the chart
+              // set both fields together (manifests/base/kustomizeconfig.yaml).
+              env: [{ name: INIT_IMAGE_ENV, value: image }],
               ports: [{ name: 'https', containerPort: HTTPS_PORT }],
               readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 10 },

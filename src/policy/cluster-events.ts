@@ -21,7 +21,7 @@ export function applyClusterEvent(store: PolicyStore, event: ClusterEvent, obj: 
     store.deleteCluster(name);
     return { result: 'removed', policy: name };
   }
-  const r = validatePolicy(obj);
+  const r = validatePolicy(obj, store.defaults);
   if (!r.ok) return { result: 'rejected', policy: name, issues: r.issues, keeping: store.clusterPolicy(name) !== undefined };
   store.setCluster(r.policy);
   return { result: 'in-force', policy: name };

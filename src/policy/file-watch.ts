@@ -25,7 +25,7 @@ export function watchPolicyFile(file: string, store: PolicyStore, logger: Logger
     if (d === seen) return false;
     seen = d;
     try {
-      const policy = parsePolicyText(text, file);
+      const policy = parsePolicyText(text, file, store.defaults);
       store.set(policy);
       logger.info({ policy: policy.name, file }, 'policy reloaded');
       return true;

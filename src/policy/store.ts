@@ -1,5 +1,6 @@
 import type { PolicySet } from './policy-set.js';
 import type { Policy } from './types.js';
+import type { PolicyDefaults } from './validate.js';
 
 /**
  * Holds the policies in force: the fallback (file or built-in) and the cluster's NiFiTrustPolicy
@@ -11,7 +12,14 @@ export class PolicyStore {
   private readonly cluster = new Map<string, Policy>();
   private snap: PolicySet;
 
-  constructor(initial: Policy) {
+  /**
+   * `defaults`: what the webhook fills into every policy it validates later (file edits, cluster
+   * objects), so a reloaded policy gets the same init image as the first one.
+   */
+  constructor(
+    initial: Policy,
+    readonly defaults: PolicyDefaults = {},
+  ) {
     this.fallback = initial;
     this.snap = this.build();
   }

@@ -32,6 +32,15 @@ import {
 
 export type ValidationResult = { ok: true; policy: Policy } | { ok: false; issues: string[] };
 
+/** What the running webhook supplies for fields a policy leaves out, beyond the built-in defaults. */
+export interface PolicyDefaults {
+  /**
+   * The image of the injected init containers when a policy names none: `serve --init-image`, set to the
+   * webhook's own image by the install, so both change together (a kustomize `images:` edit, a Helm value).
+   */
+  readonly initImage?: string;
+}
+
 /** Resource names a container may request without a domain (extended resources carry one). */
 const STANDARD_RESOURCE = /^(cpu|memory|ephemeral-storage|hugepages-[0-9A-Za-z]+)$/;
 const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/;
@@ -40,7 +49,7 @@ const NAMESPACE_GLOB = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$/;
  * Checks a NiFiTrustPolicy document and fills defaults. Every problem is reported with its field
  * path; a policy with any problem is refused whole, so the last good one stays in force.
  */
-export function validatePolicy(doc: unknown): ValidationResult {
+export function validatePolicy(doc: unknown, defaults: PolicyDefaults = {}): ValidationResult {
   const issues: Issues = [];
   if (!isJson(doc)) return { ok: false, issues: ['(document): must be an object'] };
   unknownKeys(doc, ['apiVersion', 'kind', 'metadata', 'spec', 'status'], '', issues);
@@ -49,14 +58,15 @@ export function validatePolicy(doc: unknown): ValidationResult {
   const metadata = optObject(doc, 'metadata', '', issues);
   const name = optString(metadata, 'name', 'metadata', issues, DEFAULT_POLICY_NAME);
   if (!isDnsSubdomain(name)) issues.push('metadata.name: must be a DNS subdomain (lowercase alphanumerics, "-" and ".")');
-  const spec = parseSpec(optObject(doc, 'spec', '', issues), 'spec', issues);
+  const initDefaults = defaults.initImage === undefined ? DEFAULT_SPEC.trustBundle.initContainer : { ...DEFAULT_SPEC.trustBundle.initContainer, image: defaults.initImage };
+  const spec = parseSpec(optObject(doc, 'spec', '', issues), 'spec', issues, initDefaults);
   // Paths were built with a leading "." for top-level keys; drop it for readability.
   const clean = issues.map((i) => (i.startsWith('.') ? i.slice(1) : i));
   if (clean.length > 0) return { ok: false, issues: clean };
   return { ok: true, policy: deepFreeze({ name, spec }) };
 }
 
-function parseSpec(s: Record<string, unknown>, path: string, issues: Issues): PolicySpec {
+function parseSpec(s: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): PolicySpec {
   const d = DEFAULT_SPEC;
   unknownKeys(s, ['namespaces', 'nifi', 'ca', 'placement', 'trustBundle', 'caPinning', 'enforcement', 'allowOptOut'], path, issues);
   const namespaces = optStringArray(s, 'namespaces', path, issues, d.namespaces);
@@ -69,7 +79,7 @@ function parseSpec(s: Record<string, unknown>, path: string, issues: Issues): Po
   unknownKeys(nifi, ['selectors'], `${path}.nifi`, issues);
   const ca = optObject(s, 'ca', path, issues);
   unknownKeys(ca, ['selectors'], `${path}.ca`, issues);
-  const trustBundle = parseTrustBundle(optObject(s, 'trustBundle', path, issues), `${path}.trustBundle`, issues);
+  const trustBundle = parseTrustBundle(optObject(s, 'trustBundle', path, issues), `${path}.trustBundle`, issues, initDefaults);
   return {
     namespaces,
     nifi: { selectors: parseSelectors(nifi.selectors, `${path}.nifi.selectors`, issues, d.nifi.selectors) },
@@ -98,7 +108,7 @@ function parsePlacement(p: Record<string, unknown>, path: string, issues: Issues
   return { mode: optEnum(p, 'mode', path, issues, ['required', 'preferred', 'off'], d.mode), topologyKey, weight };
 }
 
-function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues): TrustBundleSpec {
+function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): TrustBundleSpec {
   const d = DEFAULT_SPEC.trustBundle;
   unknownKeys(t, ['enabled', 'wiring', 'secretName', 'key', 'format', 'mountPath', 'containers', 'password', 'merge', 'initContainer'], path, issues);
   const secretName = secretNameField(t, path, issues, d.secretName);
@@ -125,7 +135,7 @@ function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issu
     containers,
     password: parsePassword(optObject(t, 'password', path, issues), `${path}.password`, issues),
     merge,
-    initContainer: parseInitContainer(optObject(t, 'initContainer', path, issues), `${path}.initContainer`, issues),
+    initContainer: parseInitContainer(optObject(t, 'initContainer', path, issues), `${path}.initContainer`, issues, initDefaults),
   };
 }
 
@@ -243,7 +253,7 @@ function parseInitContainer(
   c: Record<string, unknown>,
   path: string,
   issues: Issues,
-  d: InitContainerSpec = DEFAULT_SPEC.trustBundle.initContainer,
+  d: InitContainerSpec,
 ): InitContainerSpec {
   unknownKeys(c, ['image', 'imagePullPolicy', 'resources'], path, issues);
   const image = optString(c, 'image', path, issues, d.image);

@@ -32,41 +32,80 @@ export interface IssuedCertificates {
   key: string;
 }
 
+/** A CA certificate with its private key (PEM), as stored and as handed to issueLeaf. */
+export interface CaPem {
+  cert: string;
+  key: string;
+}
+
+export interface CaOptions {
+  commonName: string;
+  validityMs: number;
+  keys?: KeyPairPem;
+  keyBits?: number;
+  backdateMs?: number;
+  random?: (size: number) => Buffer;
+}
+
+export interface LeafOptions {
+  /** DNS names; `localhost` and IP 127.0.0.1 are always added. */
+  dnsNames: readonly string[];
+  validityMs: number;
+  /** The leaf never outlives this (its CA's notAfter): a chain is only as valid as its shortest link. */
+  notAfterCap?: Date;
+  keys?: KeyPairPem;
+  keyBits?: number;
+  backdateMs?: number;
+  random?: (size: number) => Buffer;
+}
+
 /** Issues a development CA and a serving certificate signed by it (SHA-256, RSA). */
 export function issueCertificates(now: Date, options: IssueOptions): IssuedCertificates {
-  const bits = options.keyBits ?? MIN_KEY_BITS;
-  if (!Number.isInteger(bits) || bits < MIN_KEY_BITS) throw new Error(`keyBits: must be an integer >= ${MIN_KEY_BITS}`);
   if (!Number.isInteger(options.days) || options.days < 1) throw new Error('days: must be a positive integer');
-  const dnsNames = uniq([...options.dnsNames, 'localhost']);
-  const random = options.random ?? randomBytes;
-  const notBefore = new Date(now.getTime() - (options.backdateMs ?? DEFAULT_BACKDATE_MS));
-  const notAfter = new Date(now.getTime() + options.days * DAY_MS);
-  const caKeys = toForge(options.keys?.ca ?? generate(bits));
-  const servingPem = options.keys?.serving ?? generate(bits);
-  const servingKeys = toForge(servingPem);
+  const common = { keyBits: options.keyBits, backdateMs: options.backdateMs, random: options.random, validityMs: options.days * DAY_MS };
+  const ca = issueCa(now, { ...common, commonName: options.caCommonName ?? 'nifi-ca-guard development CA', keys: options.keys?.ca });
+  const leaf = issueLeaf(now, ca, { ...common, dnsNames: options.dnsNames, keys: options.keys?.serving });
+  return { caCert: ca.cert, cert: leaf.cert, key: leaf.key };
+}
 
+/** A self-signed CA (SHA-256, RSA, path length 0): it signs serving certificates only. */
+export function issueCa(now: Date, options: CaOptions): CaPem {
+  const bits = checkBits(options.keyBits);
+  const keys = options.keys ?? generate(bits);
+  const forgeKeys = toForge(keys);
   const ca = pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
-  ca.serialNumber = serial(random);
+  ca.publicKey = forgeKeys.publicKey;
+  ca.serialNumber = serial(options.random ?? randomBytes);
+  const { notBefore, notAfter } = validity(now, options.validityMs, options.backdateMs);
   ca.validity.notBefore = notBefore;
   ca.validity.notAfter = notAfter;
-  const caName = [{ shortName: 'CN', value: options.caCommonName ?? 'nifi-ca-guard development CA' }];
-  ca.setSubject(caName);
-  ca.setIssuer(caName);
+  const name = [{ shortName: 'CN', value: options.commonName }];
+  ca.setSubject(name);
+  ca.setIssuer(name);
   ca.setExtensions([
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  ca.sign(caKeys.privateKey, md.sha256.create());
+  ca.sign(forgeKeys.privateKey, md.sha256.create());
+  return { cert: pki.certificateToPem(ca), key: keys.privateKey };
+}
 
+/** A serving certificate signed by `ca` (SHA-256, RSA, SANs: the API server ignores the CN). */
+export function issueLeaf(now: Date, ca: CaPem, options: LeafOptions): { cert: string; key: string } {
+  const bits = checkBits(options.keyBits);
+  const dnsNames = uniq([...options.dnsNames, 'localhost']);
+  const keys = options.keys ?? generate(bits);
+  const caCert = pki.certificateFromPem(ca.cert);
+  const caKey = pki.privateKeyFromPem(ca.key);
   const leaf = pki.createCertificate();
-  leaf.publicKey = servingKeys.publicKey;
-  leaf.serialNumber = serial(random);
+  leaf.publicKey = pki.publicKeyFromPem(keys.publicKey);
+  leaf.serialNumber = serial(options.random ?? randomBytes);
+  const { notBefore, notAfter } = validity(now, options.validityMs, options.backdateMs);
   leaf.validity.notBefore = notBefore;
-  leaf.validity.notAfter = notAfter;
+  leaf.validity.notAfter = options.notAfterCap && options.notAfterCap < notAfter ? new Date(options.notAfterCap) : notAfter;
   leaf.setSubject([{ shortName: 'CN', value: dnsNames[0] ?? 'localhost' }]);
-  leaf.setIssuer(caName);
+  leaf.setIssuer(caCert.subject.attributes);
   leaf.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -74,15 +113,31 @@ export function issueCertificates(now: Date, options: IssueOptions): IssuedCerti
     // The API server ignores the CN: without SANs it rejects the certificate.
     { name: 'subjectAltName', altNames: [...dnsNames.map((value) => ({ type: 2, value })), { type: 7, ip: '127.0.0.1' }] },
     { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  leaf.sign(caKeys.privateKey, md.sha256.create());
+  leaf.sign(caKey, md.sha256.create());
+  return { cert: pki.certificateToPem(leaf), key: keys.privateKey };
+}
 
-  return { caCert: pki.certificateToPem(ca), cert: pki.certificateToPem(leaf), key: servingPem.privateKey };
+function checkBits(bits: number | undefined): number {
+  const b = bits ?? MIN_KEY_BITS;
+  if (!Number.isInteger(b) || b < MIN_KEY_BITS) throw new Error(`keyBits: must be an integer >= ${MIN_KEY_BITS}`);
+  return b;
+}
+
+function validity(now: Date, validityMs: number, backdateMs = DEFAULT_BACKDATE_MS): { notBefore: Date; notAfter: Date } {
+  if (!Number.isSafeInteger(validityMs) || validityMs < 1000) throw new Error('validity: must be at least one second');
+  // X.509 times have one-second resolution: whole seconds, so what is stored is what was planned.
+  const notAfter = new Date(Math.floor((now.getTime() + validityMs) / 1000) * 1000);
+  return { notBefore: new Date(now.getTime() - backdateMs), notAfter };
+}
+
+/** A fresh RSA key pair. Native generation: node-forge's pure-JS RSA takes seconds. */
+export function generateRsaKeys(bits: number = MIN_KEY_BITS): KeyPairPem {
+  return generate(checkBits(bits));
 }
 
 function generate(bits: number): KeyPairPem {
-  // Native generation: node-forge's pure-JS RSA takes seconds.
   return generateKeyPairSync('rsa', {
     modulusLength: bits,
     publicKeyEncoding: { type: 'spki', format: 'pem' },

@@ -95,8 +95,11 @@ describe('cli: nifi-ca-guard manifests', () => {
     expect(r.stdout).to.include('nifi-ca-guard.nifi-system.svc'); // the certs hint in the header
     const deployment = docs.find((d) => d.kind === 'Deployment') as any;
     expect(deployment.spec.template.spec.containers[0].image).to.equal('registry.example.com/nifi-ca-guard:1.0.0');
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.env).to.deep.include({ name: 'NIFI_CA_GUARD_INIT_IMAGE', value: 'registry.example.com/nifi-ca-guard:1.0.0' });
     const cm = docs.find((d) => d.kind === 'ConfigMap') as any;
-    const policy = parsePolicyText(cm.data['policy.yaml'], 'configmap');
+    // As the installed webhook reads it: with its --init-image from the Deployment's environment.
+    const policy = parsePolicyText(cm.data['policy.yaml'], 'configmap', { initImage: 'registry.example.com/nifi-ca-guard:1.0.0' });
     expect(policy.name).to.equal('cetic');
     expect(policy.spec.trustBundle.format).to.equal('jks');
     expect(policy.spec.trustBundle.initContainer.image).to.equal('registry.example.com/nifi-ca-guard:1.0.0');

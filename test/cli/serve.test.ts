@@ -56,6 +56,17 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     expect(exit.stderr).to.not.match(/BEGIN|apache\/nifi/);
   });
 
+  it('injects init containers running the --init-image (the Deployment passes its own image by env)', async () => {
+    proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--shutdown-delay-ms', '0', ...tlsArgs()], { NIFI_CA_GUARD_INIT_IMAGE: 'registry.example.com/guard:7.7.7' });
+    const review = JSON.parse(readFileSync(repoPath('examples', 'admission-review.json'), 'utf8'));
+    const res = await postReview(proc.port, ca, review);
+    expect(res.status, res.text).to.equal(200);
+    const patch = JSON.parse(Buffer.from(res.json().response.patch as string, 'base64').toString('utf8')) as Array<{ path: string; value?: unknown }>;
+    const images = JSON.stringify(patch).match(/"image":"[^"]+"/g) ?? [];
+    expect(images).to.not.be.empty;
+    expect(new Set(images)).to.deep.equal(new Set(['"image":"registry.example.com/guard:7.7.7"']));
+  });
+
   it('on SIGTERM keeps answering for the shutdown delay with /readyz 503, then exits 0', async () => {
     proc = await startServe(['--host', '127.0.0.1', '--port', '0', '--shutdown-delay-ms', '4000', ...tlsArgs()]);
     const p = proc;

@@ -20,12 +20,24 @@ describe('config: flags over env over defaults, frozen', () => {
     { name: 'tls paths and level', flags: { tlsCert: 'c', tlsKey: 'k', logLevel: 'debug' }, env: {}, want: { tlsCert: 'c', tlsKey: 'k', logLevel: 'debug' } },
     { name: 'grace and reload interval', flags: { shutdownGraceMs: '0', reloadIntervalMs: '250' }, env: {}, want: { shutdownGraceMs: 0, reloadIntervalMs: 250 } },
     { name: 'shutdown delay from env', flags: {}, env: { NIFI_CA_GUARD_SHUTDOWN_DELAY_MS: '0' }, want: { shutdownDelayMs: 0 } },
+    { name: 'init image from env (the Deployment sets it)', flags: {}, env: { NIFI_CA_GUARD_INIT_IMAGE: 'reg.io/g:1' }, want: { initImage: 'reg.io/g:1' } },
+    { name: 'init image by digest from the flag', flags: { initImage: `g@sha256:${'a'.repeat(64)}` }, env: {}, want: { initImage: `g@sha256:${'a'.repeat(64)}` } },
   ];
   for (const c of cases) {
     it(c.name, () => {
       expect(resolveConfig(c.flags, c.env)).to.include(c.want);
     });
   }
+
+  it('refuses an init image that is no image reference, naming the variable', () => {
+    expect(() => resolveConfig({}, { NIFI_CA_GUARD_INIT_IMAGE: 'my image' })).to.throw(/^NIFI_CA_GUARD_INIT_IMAGE: must be an image reference .*"my image"$/);
+  });
+
+  it('the install sets the variable serve reads', async () => {
+    const { INIT_IMAGE_ENV } = await import('../../src/install/names.js');
+    const { ENV } = await import('../../src/config.js');
+    expect(ENV.initImage).to.equal(INIT_IMAGE_ENV);
+  });
 
   it('lists every invalid setting in one error, naming flag or variable', () => {
     expect(() =>

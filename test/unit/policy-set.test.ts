@@ -63,6 +63,25 @@ describe('cluster policies', () => {
     expect(store.snapshot().cluster).to.deep.equal([]);
   });
 
+  it("fills the webhook's init image into cluster policies that name none; a named image wins", () => {
+    const store = new PolicyStore(builtinPolicy({ initImage: 'reg.io/guard:2' }), { initImage: 'reg.io/guard:2' });
+    expect(store.current().spec.trustBundle.initContainer.image).to.equal('reg.io/guard:2');
+    expect(store.current().spec.caPinning.initContainer.image).to.equal('reg.io/guard:2');
+    applyClusterEvent(store, 'add', cr('plain', { namespaces: ['a'] }));
+    applyClusterEvent(store, 'add', cr('named', { namespaces: ['b'], trustBundle: { initContainer: { image: 'mine:1' } } }));
+    applyClusterEvent(store, 'add', cr('pinning', { namespaces: ['c'], caPinning: { initContainer: { image: 'pin:1' } } }));
+    const images = (name: string) => {
+      const spec = store.clusterPolicy(name)!.spec;
+      return [spec.trustBundle.initContainer.image, spec.caPinning.initContainer.image];
+    };
+    expect(images('plain')).to.deep.equal(['reg.io/guard:2', 'reg.io/guard:2']);
+    // CA pinning follows the trust bundle's image unless it names its own.
+    expect(images('named')).to.deep.equal(['mine:1', 'mine:1']);
+    expect(images('pinning')).to.deep.equal(['reg.io/guard:2', 'pin:1']);
+    // Without an init image: this build's own.
+    expect(builtinPolicy().spec.trustBundle.initContainer.image).to.match(/^nifi-ca-guard:\d+\.\d+\.\d+/);
+  });
+
   it('refuses an invalid new policy outright', () => {
     const store = storeWith();
     const r = applyClusterEvent(store, 'add', cr('typo', { enforcment: 'audit' }));

@@ -49,6 +49,30 @@ describe('policy file reload', () => {
   });
 });
 
+describe('policy file reload with the webhook init image', () => {
+  it('a reloaded policy naming no image keeps getting the init image the webhook runs with', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    try {
+      const file = join(dir, 'policy.yaml');
+      writeFileSync(file, doc('first', 'required'));
+      const defaults = { initImage: 'reg.io/guard:3' };
+      const store = new PolicyStore(readPolicyFile(file, defaults).policy, defaults);
+      expect(store.current().spec.trustBundle.initContainer.image).to.equal('reg.io/guard:3');
+      const watch = watchPolicyFile(file, store, createLogger('silent'), 60_000);
+      try {
+        writeFileSync(file, doc('second', 'preferred'));
+        expect(watch.check()).to.equal(true);
+        expect(store.current().spec.trustBundle.initContainer.image).to.equal('reg.io/guard:3');
+        expect(store.current().spec.caPinning.initContainer.image).to.equal('reg.io/guard:3');
+      } finally {
+        watch.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('policy file reload from the loaded text', () => {
   it('picks up an edit made between loading and watching', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-'));

@@ -20,7 +20,7 @@ import { DEFAULT_POLICY_TEXT } from '../../support/policy.js';
 function kustomization(dir: string): KubeObject[] {
   const k = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as Record<string, unknown>;
   expect(Object.keys(k), `${dir}/kustomization.yaml: fields this reader understands`).to.satisfy((keys: string[]) =>
-    keys.every((key) => ['apiVersion', 'kind', 'bases', 'resources'].includes(key)));
+    keys.every((key) => ['apiVersion', 'kind', 'bases', 'resources', 'configurations'].includes(key)));
   const objects: KubeObject[] = [];
   for (const entry of [...((k.bases as string[] | undefined) ?? []), ...((k.resources as string[] | undefined) ?? [])]) {
     const path = join(dir, entry);
@@ -100,6 +100,14 @@ describe('install: the code and manifests/ are the same objects', () => {
       const obj = rendered.objects.find((o) => key(o) === key(file))!;
       expect(comparable(obj), key(file)).to.deep.equal(comparable(file));
     }
+  });
+
+  it("manifests/base's kustomize configuration makes `images:` rewrite the init image with the webhook's", () => {
+    const config = parse(readFileSync(repoPath('manifests', 'base', 'kustomizeconfig.yaml'), 'utf8')) as unknown;
+    expect(config).to.deep.equal({ images: [{ path: 'spec/template/spec/containers/env/value', kind: 'Deployment' }] });
+    const deployment = kustomization(repoPath('manifests')).find((o) => o.kind === 'Deployment') as any;
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.env).to.deep.include({ name: 'NIFI_CA_GUARD_INIT_IMAGE', value: container.image });
   });
 
   it("manifests/base runs the version's image (package.json), so a version bump cannot leave it behind", () => {

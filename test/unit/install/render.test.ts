@@ -9,7 +9,15 @@ import { DEFAULT_POLICY_TEXT } from '../../support/policy.js';
 const source = (text: string): PolicySource => ({ policy: parsePolicyText(text, 'test'), text });
 const find = (install: Install, kind: string): KubeObject => install.objects.find((o) => o.kind === kind)!;
 const policyText = (install: Install): string => (find(install, 'ConfigMap').data as Record<string, string>)['policy.yaml']!;
-const policyIn = (install: Install) => parsePolicyText(policyText(install), 'configmap');
+/** The Deployment's NIFI_CA_GUARD_INIT_IMAGE: what the webhook fills into a policy naming no image. */
+const initImageOf = (install: Install): string | undefined =>
+  ((find(install, 'Deployment').spec as any).template.spec.containers[0].env as Array<{ name: string; value?: string }> | undefined)
+    ?.find((e) => e.name === 'NIFI_CA_GUARD_INIT_IMAGE')?.value;
+/** The ConfigMap's policy as the installed webhook reads it (with its --init-image). */
+const policyIn = (install: Install) => {
+  const initImage = initImageOf(install);
+  return parsePolicyText(policyText(install), 'configmap', initImage === undefined ? {} : { initImage });
+};
 
 /** Every value under a key named `namespace`, anywhere in the objects. */
 function namespaceFields(value: unknown, found: string[] = []): string[] {
@@ -87,7 +95,7 @@ describe('install: renderInstall', () => {
     }
   });
 
-  describe('image: the Deployment runs it and the policy pins both init containers to it', () => {
+  describe('image: the Deployment runs it, and the init containers of the policy as the webhook reads it', () => {
     const doc = (spec: string): string => `apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata:\n  name: p\n${spec}`;
     const cases: Array<{ name: string; text: string; image: string; notes: RegExp[] }> = [
       { name: 'no image in the policy, the default image', text: DEFAULT_POLICY_TEXT, image: DEFAULT_IMAGE, notes: [] },
@@ -126,6 +134,7 @@ describe('install: renderInstall', () => {
         const install = renderInstall(input, { ...DEFAULT_INSTALL, image: c.image });
         const containers = ((find(install, 'Deployment').spec as any).template.spec.containers as Array<{ image: string }>);
         expect(containers.map((ct) => ct.image)).to.deep.equal([c.image]);
+        expect(initImageOf(install)).to.equal(c.image);
         const pinned = policyIn(install);
         expect(pinned.spec.trustBundle.initContainer.image).to.equal(c.image);
         expect(pinned.spec.caPinning.initContainer.image).to.equal(c.image);
@@ -142,8 +151,13 @@ describe('install: renderInstall', () => {
       });
     }
 
-    it("keeps the file's comments; only adds the image fields", () => {
+    it('a policy naming no image is written as it is: the image follows the Deployment (kustomize images:)', () => {
       const text = doc('# why these selectors: cetic/helm-nifi 0.7\nspec:\n  nifi:\n    selectors:\n      - matchLabels: {app: nifi, release: nifi}  # the StatefulSet\n  trustBundle:\n    format: jks # toolkit-era NiFi\n');
+      expect(policyText(renderInstall(source(text), { ...DEFAULT_INSTALL, image: 'x:1' }))).to.equal(text);
+    });
+
+    it("keeps the file's comments; only replaces the image field it names", () => {
+      const text = doc('# why these selectors: cetic/helm-nifi 0.7\nspec:\n  nifi:\n    selectors:\n      - matchLabels: {app: nifi, release: nifi}  # the StatefulSet\n  trustBundle:\n    format: jks # toolkit-era NiFi\n    initContainer:\n      image: old:1 # pinned by hand\n');
       const out = policyText(renderInstall(source(text), { ...DEFAULT_INSTALL, image: 'x:1' }));
       for (const comment of ['# why these selectors: cetic/helm-nifi 0.7', '# the StatefulSet', '# toolkit-era NiFi']) expect(out).to.include(comment);
       expect(parse(out)).to.deep.equal({
@@ -153,7 +167,6 @@ describe('install: renderInstall', () => {
         spec: {
           nifi: { selectors: [{ matchLabels: { app: 'nifi', release: 'nifi' } }] },
           trustBundle: { format: 'jks', initContainer: { image: 'x:1' } },
-          caPinning: { initContainer: { image: 'x:1' } },
         },
       });
     });
