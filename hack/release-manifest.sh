@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes the release's one-file install (default .build/release/install.yaml) for `kubectl apply -f`:
 # the kustomize base (manifests/) rendered by kubectl 1.30's kustomize, with
-# - the image pinned to <repository>:<package.json version> (RELEASE_REPOSITORY, default nifi-ca-guard),
-#   in the Deployment and in NIFI_CA_GUARD_INIT_IMAGE, so the injected init containers run the same image;
+# - the image pinned to <repository>:<package.json version> (RELEASE_REPOSITORY, default nifi-ca-guard) by
+#   kustomize's images: transformer, which the base's kustomizeconfig.yaml also points at
+#   NIFI_CA_GUARD_INIT_IMAGE, so the injected init containers run the same image (the test checks both);
 # - the objects in apply order: the CRD and the Namespace first, the webhook configuration last (once
 #   it exists, matching pods wait for the webhook, which by then has been created).
 # Usage: hack/release-manifest.sh [OUT]
@@ -35,20 +36,6 @@ images:
 - name: nifi-ca-guard
   newName: $REPOSITORY
   newTag: "$VERSION"
-# The init-container image is the webhook's own, whatever the base said.
-replacements:
-- source:
-    kind: Deployment
-    name: nifi-ca-guard
-    fieldPath: spec.template.spec.containers.[name=webhook].image
-  targets:
-  - select:
-      kind: Deployment
-      name: nifi-ca-guard
-    fieldPaths:
-    - spec.template.spec.containers.[name=webhook].env.[name=NIFI_CA_GUARD_INIT_IMAGE].value
-    options:
-      create: true
 # kustomize's legacy order, with the CRD ahead of the Namespace and the webhook configuration last.
 sortOptions:
   order: legacy

@@ -2,21 +2,22 @@
 // for every object both have, what decides behaviour is equal (which pods reach the webhook, what the
 // webhook may do, how it runs). Names of the chart's labels and the base's Namespace object aside.
 import { expect } from 'chai';
+import { DEFAULTS, ENV } from '../../src/config.js';
 import type { KubeObject } from '../../src/install/types.js';
 import { parsePolicyText } from '../../src/policy/load.js';
 import { VERSION } from '../../src/version.js';
 import { fieldsNamed, find, kustomize, only, requireTools, template } from './support/tools.js';
 import { envMap, flags, podSpec, webhookContainer, type Container } from './support/webhook-pod.js';
 
-/** `serve`'s defaults for the flags a render may leave out (the self-managed TLS contract, config.ts). */
-const SERVE_DEFAULTS: Readonly<Record<string, string>> = {
-  port: '8443',
-  'log-level': 'info',
-  'tls-secret': 'nifi-ca-guard-tls',
-  'webhook-configuration': 'nifi-ca-guard',
-  service: 'nifi-ca-guard',
-  lease: 'nifi-ca-guard',
-};
+/**
+ * `serve`'s defaults for the flags a render may leave out, from config.ts itself: every setting that is
+ * both a flag (ENV's keys are ConfigFlags') and a RuntimeConfig field of the same name, as --kebab-case.
+ */
+const SERVE_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(ENV)
+    .filter((k) => k in DEFAULTS && (DEFAULTS as unknown as Record<string, unknown>)[k] !== undefined)
+    .map((k) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), String((DEFAULTS as unknown as Record<string, unknown>)[k])]),
+);
 
 /** Args as flags, with defaults filled in: `--log-level=info` and no --log-level mean the same. */
 function effectiveFlags(c: Container): Record<string, string> {
@@ -62,6 +63,10 @@ describe('chart: the default render and the kustomize base are the same install'
 
   it('RBAC: the same rules in the ClusterRole and the Role', () => {
     for (const kind of ['ClusterRole', 'Role']) expect(ruleSet(find(chart, kind)), kind).to.deep.equal(ruleSet(find(base, kind)));
+  });
+
+  it('the flag defaults come from config.ts', () => {
+    expect(SERVE_DEFAULTS).to.include({ port: '8443', 'log-level': 'info', 'tls-mode': 'file', 'tls-secret': 'nifi-ca-guard-tls', lease: 'nifi-ca-guard' });
   });
 
   it("the Deployment's container: the same image, flags, env, mounts and security contexts", () => {
