@@ -64,6 +64,13 @@ describe('chart: files', () => {
     expect(bad.stderr).to.contain('replicas: Invalid type');
   });
 
+  it('declares Kubernetes 1.20 as the oldest it installs on', async () => {
+    expect((await helm(['template', 'x', CHART, '--kube-version', '1.20.0'])).code).to.equal(0);
+    const old = await helm(['template', 'x', CHART, '--kube-version', '1.19.16']);
+    expect(old.code).to.not.equal(0);
+    expect(old.stderr).to.contain('chart requires kubeVersion: >=1.20.0-0 which is incompatible with Kubernetes v1.19.16');
+  });
+
   describe('helm lint passes, plain and --strict', () => {
     for (const [name, values] of MODES) {
       it(name, async () => {
