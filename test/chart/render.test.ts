@@ -155,12 +155,12 @@ describe('chart: helm template', () => {
               // Exactly the contract's rules: create (which resourceNames cannot narrow) and named reads and writes.
               expect(roleRules).to.deep.equal([
                 { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-                { apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get', 'update', 'patch'] },
+                { apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get', 'update'] },
                 { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
                 { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [rel.fullname], verbs: ['get', 'update'] },
               ]);
               expect(clusterRules.find((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.deep.equal({
-                apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [rel.fullname], verbs: ['get', 'update', 'patch'],
+                apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [rel.fullname], verbs: ['get', 'patch'],
               });
               expect([...f.keys()].filter((k) => k === 'tls-cert' || k === 'tls-key')).to.deep.equal([]);
               expect(podSpec(deployment).volumes?.some((v) => v.secret)).to.equal(false);
