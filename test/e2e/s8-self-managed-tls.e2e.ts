@@ -178,7 +178,12 @@ describe('e2e: self-managed TLS (Secret, caBundles, Lease, rotation)', function 
   it('runs with the Deployment\'s own args: self-managed mode, the names of Secret, webhook configuration, Service and Lease', () => {
     expect(template.args).to.include.members(['serve', '--tls-mode=self-managed', `--tls-secret=${TLS_SECRET}`, '--webhook-configuration=nifi-ca-guard', '--service=nifi-ca-guard', `--lease=${LEASE}`, '--watch-policies']);
     expect(template.args.some((a) => a.startsWith('--tls-cert') || a.startsWith('--tls-key')), 'no certificate files').to.equal(false);
-    expect(template.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath])).to.deep.equal([['POD_NAME', 'metadata.name'], ['POD_NAMESPACE', 'metadata.namespace']]);
+    expect(template.env.map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath ?? e.value])).to.deep.equal([
+      ['POD_NAME', 'metadata.name'],
+      ['POD_NAMESPACE', 'metadata.namespace'],
+      // The injected init containers run the webhook's own image.
+      ['NIFI_CA_GUARD_INIT_IMAGE', template.image],
+    ]);
   });
 
   it('creates its Secret, sets every caBundle, and a NiFi pod is admitted and mutated: no manual step', async () => {

@@ -19,6 +19,7 @@ const MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
 
 interface Container {
   name: string;
+  image?: string;
   args?: string[];
   env?: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
@@ -32,6 +33,7 @@ interface Doc {
 
 export interface PodTemplate {
   namespace: string;
+  image: string;
   args: string[];
   env: NonNullable<Container['env']>;
   /** mount path -> the ConfigMap's data. */
@@ -51,7 +53,7 @@ export function podTemplate(docs: readonly Doc[], deployment = 'nifi-ca-guard', 
     if (!cm) throw new Error(`ConfigMap ${volume.configMap.name} is not in the manifests`);
     return { mountPath: m.mountPath, data: cm.data ?? {} };
   });
-  return { namespace: d.metadata.namespace ?? 'default', args: c.args ?? [], env: c.env ?? [], configMaps };
+  return { namespace: d.metadata.namespace ?? 'default', image: c.image ?? '', args: c.args ?? [], env: c.env ?? [], configMaps };
 }
 
 export interface ReplicaOptions {
