@@ -14,7 +14,7 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node helm test-chart release-manifest
+.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node helm test-chart release-manifest cluster-up cluster-down standins
 
 node: $(NODE)
 $(NODE):
@@ -59,10 +59,20 @@ test-chart: build helm
 release-manifest: helm
 	@bash hack/release-manifest.sh
 
-# A Kubernetes 1.20 control plane on 127.0.0.1 (built from Debian's source once per machine, cached in
-# /var/cache/nifi-ca-guard), the webhook from the build, the scenarios of test/e2e; always torn down.
-e2e: build helm
+# Two suites (docs/e2e.md): a Kubernetes 1.20 control plane on 127.0.0.1 with the webhook from the build
+# (test/e2e), then cluster-up's cluster with real nodes, the webhook from its image and NiFi stand-ins
+# (test/e2e/nodes). Kubernetes is built from Debian's source once per machine (/var/cache/nifi-ca-guard).
+e2e: build helm image standins
 	@$(call timed,bash hack/e2e/run.sh)
+
+# A Kubernetes 1.20 cluster with E2E_NODE_COUNT (default 3) real nodes on this machine, nifi-ca-guard
+# installed from its image; left running (prints the KUBECONFIG path). cluster-down removes all of it.
+CLUSTER_STATE := $(CURDIR)/.e2e/cluster
+cluster-up: build helm image standins
+	@$(call timed,bash hack/e2e/cluster-up.sh $(CLUSTER_STATE))
+
+cluster-down:
+	@$(call timed,bash hack/e2e/cluster-down.sh $(CLUSTER_STATE))
 
 # Java proofs (keytool, TLS drift): installs a JDK from Debian's packages when missing.
 jdk:

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-scheduler and kube-controller-manager from Debian's `kubernetes` source
-# package (1.20.2 with vendor/), and fetches Debian's kubectl 1.20 (kubernetes-client) beside them.
+# Builds Kubernetes 1.20 binaries from Debian's `kubernetes` source package (1.20.2 with vendor/).
 #
-# The binaries are cached outside the checkout, keyed by the source package version, the Go version and
-# the revision of this recipe:  $E2E_CACHE_DIR/kubernetes-<key>/bin/. A second run on the same machine
-# finds the stamp file and returns at once; a fresh machine rebuilds (5-15 minutes on 2 cores).
+#   build-control-plane.sh [control-plane|node]
+#
+# control-plane (the default): kube-apiserver, kube-scheduler, kube-controller-manager, plus Debian's
+#   kubectl 1.20 (kubernetes-client) beside them; cached in $E2E_CACHE_DIR/kubernetes-<key>/bin/.
+# node: kubelet, kube-proxy and the pause program (build/pause/linux/pause.c, static), plus pause.tar,
+#   an image archive of it for `ctr images import`; cached in $E2E_CACHE_DIR/kubelet-<key>/bin/.
+#
+# <key> is the source package version, the Go version and the revision of the set's recipe. A second run
+# on the same machine finds the stamp file and returns at once; a fresh machine rebuilds (control plane
+# 5-15 minutes on 2 cores, node a few minutes more).
 #
 # Prints the bin directory on its last line of stdout. Logs go to stderr.
 set -euo pipefail
 
-RECIPE_REV=1   # bump when the build recipe (patches, targets, flags) changes
+SET=${1:-control-plane}
+# RECIPE_REV: bump when that set's recipe (patches, targets, flags) changes.
+case $SET in
+  control-plane) RECIPE_REV=1 PREFIX=kubernetes TARGETS="cmd/kube-apiserver cmd/kube-scheduler cmd/kube-controller-manager" ;;
+  node) RECIPE_REV=1 PREFIX=kubelet TARGETS="cmd/kubelet cmd/kube-proxy" ;;
+  *) echo "usage: build-control-plane.sh [control-plane|node]" >&2; exit 2 ;;
+esac
 CACHE_ROOT=${E2E_CACHE_DIR:-/var/cache/nifi-ca-guard}
 SRC_PACKAGE=kubernetes
 REFLECT2_DEBIAN=/usr/share/gocode/src/github.com/modern-go/reflect2
-TARGETS="cmd/kube-apiserver cmd/kube-scheduler cmd/kube-controller-manager"
 
 log() { printf '[build-control-plane] %s\n' "$*" >&2; }
 
@@ -56,7 +67,7 @@ setup_private_apt() {
 
 # Without the package index (no network), an already built cache of this recipe still serves.
 newest_cached() {
-  ls -1dt "$CACHE_ROOT"/kubernetes-*-r"$RECIPE_REV" 2>/dev/null | while read -r d; do
+  ls -1dt "$CACHE_ROOT/$PREFIX"-*-r"$RECIPE_REV" 2>/dev/null | while read -r d; do
     [[ -f $d/.complete ]] && { echo "$d"; break; }
   done
 }
@@ -74,16 +85,16 @@ src_version=$(apt-cache "${apt_opts[@]}" showsrc "$SRC_PACKAGE" | awk '/^Version
 [[ -n $src_version ]] || { log "apt knows no source package $SRC_PACKAGE"; exit 1; }
 go_version=$(go env GOVERSION)
 key="${src_version//[^A-Za-z0-9.+-]/_}-${go_version}-r${RECIPE_REV}"
-out="$CACHE_ROOT/kubernetes-$key"
+out="$CACHE_ROOT/$PREFIX-$key"
 if [[ -f $out/.complete ]]; then
   log "cache hit: $out"
   echo "$out/bin"
   exit 0
 fi
 
-log "cache miss: building Kubernetes $src_version with $go_version into $out"
+log "cache miss: building $SET of Kubernetes $src_version with $go_version into $out"
 start=$(date +%s)
-work="$CACHE_ROOT/work-$key"
+work="$CACHE_ROOT/work-$PREFIX-$key"
 rm -rf "$work" "$out"
 mkdir -p "$work/dl" "$out/bin"
 
@@ -110,19 +121,36 @@ export KUBE_GIT_MAJOR=${upstream%%.*} KUBE_GIT_MINOR=$(echo "$upstream" | cut -d
 export KUBE_BUILD_PLATFORMS=linux/$(go env GOARCH)
 log "make WHAT=\"$TARGETS\" (KUBE_GIT_VERSION=$KUBE_GIT_VERSION)"
 make WHAT="$TARGETS" >&2
-for b in kube-apiserver kube-scheduler kube-controller-manager; do
+for t in $TARGETS; do
+  b=${t#cmd/}
   cp "_output/local/bin/linux/$(go env GOARCH)/$b" "$out/bin/$b" 2>/dev/null || cp "_output/bin/$b" "$out/bin/$b"
 done
 
-# kubectl 1.20 from Debian's kubernetes-client, unpacked here rather than installed: the package
-# conflicts with other kubectl packages that own /usr/bin/kubectl.
-mkdir -p "$work/kc"
-( cd "$work/kc" && { apt-get download -qq kubernetes-client >&2 || { apt-get update -qq >&2 && apt-get download -qq kubernetes-client >&2; }; } )
-dpkg-deb -x "$work"/kc/kubernetes-client_*.deb "$work/kc/root"
-cp "$work/kc/root/usr/bin/kubectl" "$out/bin/kubectl"
+if [[ $SET == control-plane ]]; then
+  # kubectl 1.20 from Debian's kubernetes-client, unpacked here rather than installed: the package
+  # conflicts with other kubectl packages that own /usr/bin/kubectl.
+  mkdir -p "$work/kc"
+  ( cd "$work/kc" && { apt-get download -qq kubernetes-client >&2 || { apt-get update -qq >&2 && apt-get download -qq kubernetes-client >&2; }; } )
+  dpkg-deb -x "$work"/kc/kubernetes-client_*.deb "$work/kc/root"
+  cp "$work/kc/root/usr/bin/kubectl" "$out/bin/kubectl"
+else
+  # The sandbox ("pause") image every pod starts with: the source's own pause.c, static, as the only file
+  # of an image (no registry is reachable). Its tag carries the source's pause version.
+  pause_tag=$(awk -F' *= *' '$1 == "TAG" { print $2; exit }' build/pause/Makefile)
+  gcc -Os -static -Wall -Werror -DVERSION="v$pause_tag-nifi-ca-guard-e2e" -o "$out/bin/pause" build/pause/linux/pause.c >&2
+  strip "$out/bin/pause"
+  mkdir -p "$work/pause-image"
+  cp "$out/bin/pause" "$work/pause-image/pause"
+  printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$work/pause-image/Containerfile"
+  pause_ref=localhost/nifi-ca-guard-e2e/pause:$pause_tag
+  podman --runtime runc build -q -t "$pause_ref" -f "$work/pause-image/Containerfile" "$work/pause-image" >&2
+  rm -f "$out/pause.tar"
+  podman --runtime runc save --format docker-archive -o "$out/pause.tar" "$pause_ref" >&2
+  echo "$pause_ref" >"$out/pause.ref"
+fi
 
 cd /
 rm -rf "$work"
-echo "source=$src_version go=$go_version recipe=$RECIPE_REV built=$(date -u +%FT%TZ) seconds=$(( $(date +%s) - start ))" >"$out/.complete"
+echo "set=$SET source=$src_version go=$go_version recipe=$RECIPE_REV built=$(date -u +%FT%TZ) seconds=$(( $(date +%s) - start ))" >"$out/.complete"
 log "built in $(( $(date +%s) - start ))s: $out/bin"
 echo "$out/bin"

@@ -16,6 +16,9 @@ export interface KubectlOptions {
   kubeconfig?: string;
 }
 
+// Everything the suites reach is on this machine: loopback, and the node bridge's address.
+const NO_PROXY = ['127.0.0.1', 'localhost', process.env.E2E_HOST_IP].filter(Boolean).join(',');
+
 /** Runs kubectl; never throws for a non-zero exit (see kubectlOk). */
 export function kubectl(args: readonly string[], opts: KubectlOptions = {}): Promise<KubectlResult> {
   const env = e2eEnv();
@@ -23,7 +26,7 @@ export function kubectl(args: readonly string[], opts: KubectlOptions = {}): Pro
   return new Promise((resolve, reject) => {
     const child = spawn(env.kubectl, [`--kubeconfig=${opts.kubeconfig ?? env.kubeconfig}`, ...args], {
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
+      env: { ...process.env, NO_PROXY: NO_PROXY, no_proxy: NO_PROXY },
     });
     let stdout = '';
     let stderr = '';
