@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { type Api, errorLine, isConflict, type Json, withoutManagedFields } from './api.js';
 import { leaseRecord, planLease, releasedSpec, type LeaseRecord } from './lease-plan.js';
+import { serialLoop } from './loop.js';
 import { ChangeLog, backoff } from './once.js';
 
 export interface LeaderOptions {
@@ -40,11 +41,6 @@ export function startLeaderElection(o: LeaderOptions): LeaderElection {
   let observedAt = now();
   let lastHolder: string | undefined;
   let last: Json | undefined;
-  let failures = 0;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
   const setLeading = (value: boolean, fields: Record<string, unknown> = {}): void => {
     if (value === leading) return;
     leading = value;
@@ -85,30 +81,19 @@ export function startLeaderElection(o: LeaderOptions): LeaderElection {
     }
   };
 
-  const schedule = (ms: number): void => {
-    if (stopped) return;
-    timer = setTimeout(() => void tick(), ms);
-    timer.unref();
-  };
-
-  const tick = (): Promise<void> => {
-    running = running.then(async () => {
-      if (stopped) return;
-      if (timer) clearTimeout(timer);
-      try {
-        await round();
-        failures = 0;
-        errors.ok({ lease: o.name });
-        schedule(retryMs);
-      } catch (err) {
-        failures++;
-        errors.failing(errorLine(err), { lease: o.name });
-        if (leading && now().getTime() - renewedAt >= renewDeadlineMs) setLeading(false, { reason: 'renew deadline passed' });
-        schedule(backoff(retryMs, failures, o.durationMs / 3));
-      }
-    });
-    return running;
-  };
+  const loop = serialLoop({
+    round: async () => {
+      await round();
+      errors.ok({ lease: o.name });
+      return retryMs;
+    },
+    onError: (err, failures) => {
+      errors.failing(errorLine(err), { lease: o.name });
+      if (leading && now().getTime() - renewedAt >= renewDeadlineMs) setLeading(false, { reason: 'renew deadline passed' });
+      return backoff(retryMs, failures, o.durationMs / 3);
+    },
+  });
+  const tick = loop.kick;
 
   void tick();
 
@@ -116,9 +101,7 @@ export function startLeaderElection(o: LeaderOptions): LeaderElection {
     isLeader: () => leading && now().getTime() - renewedAt < renewDeadlineMs,
     tick,
     stop: async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await loop.stop();
       if (!leading || !last) return;
       leading = false;
       try {

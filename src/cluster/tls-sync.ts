@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { checkPair, type TlsPair } from '../tls/pair.js';
 import { type Api, errorLine, isConflict, type Json } from './api.js';
+import { serialLoop } from './loop.js';
 import { ChangeLog, backoff } from './once.js';
 import { planTls, type Mint, type TlsTiming } from './tls-plan.js';
 import { KEYS } from './tls-state.js';
@@ -48,10 +49,6 @@ export function startSelfManagedTls(o: SelfManagedTlsOptions): SelfManagedTls {
   let lastProblems = '';
   let servedDigest: string | undefined;
   let servedSerial: string | undefined;
-  let failures = 0;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
 
   const reconcile = async (initial: Json | undefined): Promise<{ secret: Json | undefined; wakeAt: Date | undefined }> => {
     let secret = initial;
@@ -147,38 +144,21 @@ export function startSelfManagedTls(o: SelfManagedTlsOptions): SelfManagedTls {
     return wakeAt;
   };
 
-  const schedule = (ms: number): void => {
-    if (stopped) return;
-    timer = setTimeout(() => void sync(), Math.max(0, ms));
-    timer.unref();
-  };
-
-  const sync = (): Promise<void> => {
-    running = running.then(async () => {
-      if (stopped) return;
-      if (timer) clearTimeout(timer);
-      try {
-        const wakeAt = await round();
-        failures = 0;
-        const untilWake = wakeAt ? wakeAt.getTime() - now().getTime() : Infinity;
-        schedule(Math.min(o.syncIntervalMs, untilWake));
-      } catch {
-        failures++;
-        schedule(backoff(o.syncIntervalMs, failures, 4 * o.syncIntervalMs));
-      }
-    });
-    return running;
-  };
+  const loop = serialLoop({
+    round: async () => {
+      const wakeAt = await round();
+      const untilWake = wakeAt ? wakeAt.getTime() - now().getTime() : Infinity;
+      return Math.min(o.syncIntervalMs, untilWake);
+    },
+    onError: (_err, failures) => backoff(o.syncIntervalMs, failures, 4 * o.syncIntervalMs),
+  });
+  const sync = loop.kick;
 
   void sync();
 
   return {
     sync,
-    stop: async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    stop: loop.stop,
   };
 }
 
