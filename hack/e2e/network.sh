@@ -28,6 +28,7 @@ up)
     e2e_log "bridge $BRIDGE exists already: another cluster runs here (make cluster-down), or a run was killed"
     exit 1
   fi
+  [[ -d /proc/sys/net/bridge ]] || modprobe br_netfilter 2>/dev/null || true
   : >"$state/sysctl.saved"
   for key in net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables; do
     f=$(sysctl_file "$key")

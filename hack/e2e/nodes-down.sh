@@ -69,11 +69,11 @@ left=$(awk -v s="$state/" 'index($2, s) == 1' /proc/self/mounts | wc -l)
 (( left == 0 )) && e2e_log "no mounts left under $state" || e2e_log "WARNING: $left mount(s) left under $state"
 
 # cgroups: deepest first; a cgroup with no process left can be removed.
-for c in /sys/fs/cgroup/*/ncg-*; do
+for c in /sys/fs/cgroup/*/ncg-* /sys/fs/cgroup/ncg-*; do
   [[ -d $c ]] || continue
   find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null
 done
-left=$(ls -d /sys/fs/cgroup/*/ncg-* 2>/dev/null | wc -l)
+left=$(ls -d /sys/fs/cgroup/*/ncg-* /sys/fs/cgroup/ncg-* 2>/dev/null | wc -l)
 (( left == 0 )) || e2e_log "WARNING: $left cgroup(s) ncg-* left"
 
 # iptables: kube-proxy's chains (services) and the kubelets' (KUBE-FIREWALL, KUBE-MARK-*, canaries).

@@ -126,9 +126,13 @@ CNI
   mapfile -t kp < <(free_ports 2)
   kubelet_kc=$(kubeconfig_for "$node" "$pki/nodes/$node.token")
   # Its own cgroup root per node: kubelets on one machine would otherwise share /kubepods and fight.
-  for c in /sys/fs/cgroup/*/; do
-    [[ -d $c && ! -L ${c%/} && $(basename "$c") != unified ]] && mkdir -p "$c/ncg-$node"
-  done
+  if [[ -d /sys/fs/cgroup/memory ]]; then   # cgroup v1: one hierarchy per controller
+    for c in /sys/fs/cgroup/*/; do
+      [[ ! -L ${c%/} && $(basename "$c") != unified ]] && mkdir -p "$c/ncg-$node"
+    done
+  else
+    mkdir -p "/sys/fs/cgroup/ncg-$node"
+  fi
   cat >"$d/kubelet.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
