@@ -89,6 +89,10 @@ bench: build
 image: node
 	@$(call timed,bash hack/image/build.sh)
 
+# The NiFi and toolkit stand-in image of the real-node e2e (hack/standins): .build/image/nifi-standins.tar.
+standins: node
+	@$(call timed,bash hack/standins/build.sh >/dev/null)
+
 # The built image, run hardened (read-only, no capabilities, no network, its own user): test/image.
 image-test: image build jdk
 	@$(call timed,npx mocha --config .mocharc.image.json)
