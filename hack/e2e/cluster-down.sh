@@ -15,8 +15,21 @@ bash "$here/down.sh" "$state"
 bash "$here/network.sh" down "$state"
 
 left=0
-procs=$(for p in /proc/[0-9]*; do tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$state" && echo "${p#/proc/}"; done)
-[[ -z $procs ]] || { e2e_log "LEFT: processes $procs"; left=1; }
+# This script and whatever started it name STATE_DIR on their command lines too: not leftovers.
+declare -A self=()
+p=$$
+while [[ $p =~ ^[0-9]+$ ]] && (( p > 1 )); do
+  self[$p]=1
+  p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+done
+procs=()
+for d in /proc/[0-9]*; do
+  p=${d#/proc/}
+  [[ -n ${self[$p]:-} ]] && continue
+  tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF "$state" || continue
+  [[ -r $d/cmdline ]] && procs+=("$p ($(tr '\0' ' ' <"$d/cmdline" 2>/dev/null | cut -c1-120))")
+done
+(( ${#procs[@]} == 0 )) || { e2e_log "LEFT: processes ${procs[*]}"; left=1; }
 mounts=$(awk -v s="$state/" 'index($2, s) == 1' /proc/self/mounts | wc -l)
 (( mounts == 0 )) || { e2e_log "LEFT: $mounts mounts under $state"; left=1; }
 ! ip link show ncg0 >/dev/null 2>&1 || { e2e_log "LEFT: bridge ncg0"; left=1; }
