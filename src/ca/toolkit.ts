@@ -2,8 +2,7 @@
 // --useConfigJson` reuses its CA only when config.json (passwords, token) and the keystore it names
 // (`nifi-ca-keystore.<type>`, key entry alias `nifi-key`) are both in its working directory.
 import type { KeyObject } from 'node:crypto';
-import { writeJks } from '../trust/jks.js';
-import { writePkcs12 } from '../trust/pkcs12.js';
+import { encryptPrivateKey, writeJks, writePkcs12 } from '../pki/index.js';
 import { certInfo } from '../trust/cert.js';
 
 export type ToolkitKeystoreType = 'jks' | 'pkcs12';
@@ -91,7 +90,7 @@ export function toolkitKeystore(inp: ToolkitInputs): Buffer {
       keySalt: inp.salt,
     });
   }
-  const encryptedPkcs8 = inp.privateKey.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: inp.password });
+  const encryptedPkcs8 = encryptPrivateKey(inp.privateKey.export({ type: 'pkcs8', format: 'der' }), inp.password);
   return writePkcs12([], { password: inp.password, salt: inp.salt }, { alias: TOOLKIT_KEY_ALIAS, encryptedPkcs8, chain: [inp.caCert] });
 }
 

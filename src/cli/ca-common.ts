@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DnError, parseDn } from '../ca/dn.js';
-import { DEFAULT_CA_DAYS, generateKeyPair, randomSerial, selfSignedCa, type KeySpec } from '../ca/generate.js';
+import { DEFAULT_CA_DAYS, generateKeyPair, selfSignedCa } from '../ca/generate.js';
+import { DnError, parseDn, randomSerial, type KeySpec } from '../pki/index.js';
 import { RotationError } from '../ca/rotate.js';
 import { DEFAULT_PRIVATE_SECRET, DEFAULT_TRUST_SECRET } from '../ca/secrets.js';
 import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, ToolkitError, type ToolkitConfig } from '../ca/toolkit.js';

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { issueCa, issueLeaf, type CaPem } from '../tls/issue.js';
+import { validity } from '../pki/index.js';
 import { isDnsName, serviceDnsNames } from '../tls/names.js';
 import { writeFileAtomic } from '../trust/atomic-write.js';
 import { CliError } from './errors.js';
@@ -45,9 +45,8 @@ export async function runCerts(flags: CertsFlags, now: Date, print: (line: strin
   if (bad.length > 0) throw new CliError(`--dns: not a valid DNS name: ${bad.join(', ')}`);
 
   const existing = flags.newCa ? undefined : await readCa(flags.out, now);
-  const ca = existing ?? issueCa(now, { commonName: 'nifi-ca-guard development CA', validityMs: caDays * DAY_MS });
-  const caNotAfter = new Date(new X509Certificate(ca.cert).validTo);
-  const leaf = issueLeaf(now, ca, { dnsNames, validityMs: days * DAY_MS, notAfterCap: caNotAfter });
+  const ca = existing ?? (await developmentCa(now, caDays));
+  const leaf = await servingCertificate(now, ca, dnsNames, days, flags.out);
   try {
     await mkdir(flags.out, { recursive: true });
     // The CA first: a crash in between leaves a CA whose leaf is missing (rerun), never a leaf whose CA is.
@@ -69,6 +68,61 @@ export async function runCerts(flags: CertsFlags, now: Date, print: (line: strin
   print(`names: ${[...new Set([...dnsNames, 'localhost'])].join(', ')}, IP 127.0.0.1; serving certificate valid until ${leafX509.validTo}`);
   if (Date.parse(leafX509.validTo) < now.getTime() + days * DAY_MS - 1000) print(`note: the serving certificate ends with its CA; run with --new-ca before ${caX509.validTo}`);
   print(`CA SHA-256 fingerprint: ${caX509.fingerprint256}`);
+}
+
+interface CaPem {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Development certificates come from selfsigned (loaded here only: no other command pays for it), told
+ * what the API server requires: SHA-256 (its default is SHA-1), RSA 2048, notBefore backdated (validity()).
+ */
+async function developmentCa(now: Date, caDays: number): Promise<CaPem> {
+  const { generate } = await import('selfsigned');
+  const { notBefore, notAfter } = validity(now, caDays * DAY_MS);
+  const pems = await generate([{ name: 'commonName', value: 'nifi-ca-guard development CA' }], {
+    keyType: 'rsa',
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: notBefore,
+    notAfterDate: notAfter,
+    extensions: [
+      // Path length 0: it signs serving certificates only.
+      { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  return { cert: pems.cert, key: pems.private };
+}
+
+/** Signed by `ca`, SANs the DNS names plus localhost and 127.0.0.1 (the API server ignores the CN); never outlives its CA. */
+async function servingCertificate(now: Date, ca: CaPem, dnsNames: readonly string[], days: number, dir: string): Promise<CaPem> {
+  const { generate } = await import('selfsigned');
+  const names = [...new Set([...dnsNames, 'localhost'])];
+  const { notBefore, notAfter } = validity(now, days * DAY_MS);
+  const caNotAfter = new X509Certificate(ca.cert).validToDate;
+  try {
+    const pems = await generate([{ name: 'commonName', value: names[0]! }], {
+      keyType: 'rsa',
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: notBefore,
+      notAfterDate: caNotAfter < notAfter ? caNotAfter : notAfter,
+      extensions: [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: [...names.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }] },
+      ],
+      ca: { cert: ca.cert, key: ca.key },
+    });
+    return { cert: pems.cert, key: pems.private };
+  } catch {
+    // e.g. an ECDSA CA key someone put in DIR: selfsigned signs with RSA CA keys only.
+    throw new CliError(`--out ${dir}: the CA there cannot sign an RSA serving certificate; run with --new-ca (and update the caBundle)`);
+  }
 }
 
 /** The CA kept in DIR: undefined when DIR holds none; a one-line error when it holds a broken or expired one. */

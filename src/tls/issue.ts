@@ -1,11 +1,11 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+// The webhook's own serving certificates (self-managed TLS, the placeholder before it is ready, tests):
+// RSA keys, PEM in and out, issued by the PKI module. `nifi-ca-guard certs` uses selfsigned instead.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { BACKDATE_MS, issueCertificate, MIN_RSA_BITS, randomSerial, validity } from '../pki/index.js';
 
-const { pki, md } = forge;
-
-export const MIN_KEY_BITS = 2048;
+export const MIN_KEY_BITS = MIN_RSA_BITS;
 /** Clock skew between this machine and the API server must not make a fresh certificate "not yet valid". */
-export const DEFAULT_BACKDATE_MS = 60 * 60 * 1000;
+export const DEFAULT_BACKDATE_MS = BACKDATE_MS;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A PEM key pair; accepted as input so tests can skip RSA generation. */
@@ -72,64 +72,45 @@ export function issueCertificates(now: Date, options: IssueOptions): IssuedCerti
 export function issueCa(now: Date, options: CaOptions): CaPem {
   const bits = checkBits(options.keyBits);
   const keys = options.keys ?? generate(bits);
-  const forgeKeys = toForge(keys);
-  const ca = pki.createCertificate();
-  ca.publicKey = forgeKeys.publicKey;
-  ca.serialNumber = serial(options.random ?? randomBytes);
-  const { notBefore, notAfter } = validity(now, options.validityMs, options.backdateMs);
-  ca.validity.notBefore = notBefore;
-  ca.validity.notAfter = notAfter;
-  const name = [{ shortName: 'CN', value: options.commonName }];
-  ca.setSubject(name);
-  ca.setIssuer(name);
-  ca.setExtensions([
-    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  ca.sign(forgeKeys.privateKey, md.sha256.create());
-  return { cert: pki.certificateToPem(ca), key: keys.privateKey };
+  const privateKey = createPrivateKey(keys.privateKey);
+  const der = issueCertificate({
+    subject: `CN=${escapeDn(options.commonName)}`,
+    publicKey: createPublicKey(keys.publicKey),
+    signingKey: privateKey,
+    serial: randomSerial(options.random ?? randomBytes),
+    ...validity(now, options.validityMs, options.backdateMs),
+    ca: true,
+    pathLen: 0,
+  });
+  return { cert: toPem(der), key: keys.privateKey };
 }
 
 /** A serving certificate signed by `ca` (SHA-256, RSA, SANs: the API server ignores the CN). */
 export function issueLeaf(now: Date, ca: CaPem, options: LeafOptions): { cert: string; key: string } {
-  const bits = checkBits(options.keyBits);
   const dnsNames = uniq([...options.dnsNames, 'localhost']);
+  const bits = checkBits(options.keyBits);
   const keys = options.keys ?? generate(bits);
-  const caCert = pki.certificateFromPem(ca.cert);
-  const caKey = pki.privateKeyFromPem(ca.key);
-  const leaf = pki.createCertificate();
-  leaf.publicKey = pki.publicKeyFromPem(keys.publicKey);
-  leaf.serialNumber = serial(options.random ?? randomBytes);
-  const { notBefore, notAfter } = validity(now, options.validityMs, options.backdateMs);
-  leaf.validity.notBefore = notBefore;
-  leaf.validity.notAfter = options.notAfterCap && options.notAfterCap < notAfter ? new Date(options.notAfterCap) : notAfter;
-  leaf.setSubject([{ shortName: 'CN', value: dnsNames[0] ?? 'localhost' }]);
-  leaf.setIssuer(caCert.subject.attributes);
-  leaf.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    // The API server ignores the CN: without SANs it rejects the certificate.
-    { name: 'subjectAltName', altNames: [...dnsNames.map((value) => ({ type: 2, value })), { type: 7, ip: '127.0.0.1' }] },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  leaf.sign(caKey, md.sha256.create());
-  return { cert: pki.certificateToPem(leaf), key: keys.privateKey };
+  const span = validity(now, options.validityMs, options.backdateMs);
+  const der = issueCertificate({
+    subject: `CN=${escapeDn(dnsNames[0] ?? 'localhost')}`,
+    issuerCert: new X509Certificate(ca.cert).raw,
+    publicKey: createPublicKey(keys.publicKey),
+    signingKey: createPrivateKey(ca.key),
+    serial: randomSerial(options.random ?? randomBytes),
+    notBefore: span.notBefore,
+    notAfter: options.notAfterCap && options.notAfterCap < span.notAfter ? new Date(options.notAfterCap) : span.notAfter,
+    ca: false,
+    dnsNames,
+    ipAddresses: ['127.0.0.1'],
+    extKeyUsage: ['serverAuth'],
+  });
+  return { cert: toPem(der), key: keys.privateKey };
 }
 
 function checkBits(bits: number | undefined): number {
   const b = bits ?? MIN_KEY_BITS;
   if (!Number.isInteger(b) || b < MIN_KEY_BITS) throw new Error(`keyBits: must be an integer >= ${MIN_KEY_BITS}`);
   return b;
-}
-
-function validity(now: Date, validityMs: number, backdateMs = DEFAULT_BACKDATE_MS): { notBefore: Date; notAfter: Date } {
-  if (!Number.isSafeInteger(validityMs) || validityMs < 1000) throw new Error('validity: must be at least one second');
-  // X.509 times have one-second resolution: whole seconds, so what is stored is what was planned.
-  const notAfter = new Date(Math.floor((now.getTime() + validityMs) / 1000) * 1000);
-  return { notBefore: new Date(now.getTime() - backdateMs), notAfter };
 }
 
 /** A fresh RSA key pair. Native generation: node-forge's pure-JS RSA takes seconds. */
@@ -145,19 +126,10 @@ function generate(bits: number): KeyPairPem {
   });
 }
 
-function toForge(pair: KeyPairPem): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey } {
-  return {
-    publicKey: pki.publicKeyFromPem(pair.publicKey),
-    privateKey: pki.privateKeyFromPem(pair.privateKey),
-  };
-}
+const toPem = (der: Buffer): string => new X509Certificate(der).toString();
 
-/** 16 random bytes, high bit cleared so the DER integer stays positive (RFC 5280 4.1.2.2). */
-function serial(random: (size: number) => Buffer): string {
-  const bytes = Buffer.from(random(16));
-  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return bytes.toString('hex');
-}
+/** A value inside DN text: commas and backslashes escaped (a CN may be any text). */
+const escapeDn = (v: string): string => v.replace(/([\\,])/g, '\\$1');
 
 function uniq(names: readonly string[]): string[] {
   return [...new Set(names.map((n) => n.trim().toLowerCase()).filter((n) => n !== ''))];

@@ -1,5 +1,6 @@
 // From bundle text to the set of CA certificates a truststore should hold. Pure: text and a clock in.
-import { certInfo, CertError, firstDerValue, type CertInfo } from './cert.js';
+import { CertificateError, firstDerValue } from '../pki/index.js';
+import { certInfo, type CertInfo } from './cert.js';
 import { parsePem } from './pem.js';
 
 export type BundleRefusal = 'no-certificate' | 'no-usable-ca';
@@ -43,7 +44,7 @@ export function readCertificates(text: string): { certs: CertInfo[]; duplicates:
     try {
       info = certInfo(block.label === 'TRUSTED CERTIFICATE' ? firstDerValue(block.der) : block.der);
     } catch (err) {
-      warnings.push(`block ${block.index} (${block.label}): ${err instanceof CertError ? err.message : 'unreadable'}`);
+      warnings.push(`block ${block.index} (${block.label}): ${err instanceof CertificateError ? err.message : 'unreadable'}`);
       continue;
     }
     if (seen.has(info.sha256)) {

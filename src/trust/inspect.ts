@@ -1,8 +1,7 @@
 // What a store or bundle holds, whatever its format. Pure: bytes and an optional password in.
 import { readCertificates } from './bundle.js';
 import { certInfo, type CertInfo } from './cert.js';
-import { isJks, readJks, recoverKey } from './jks.js';
-import { readPkcs12 } from './pkcs12.js';
+import { isJks, readJks, readPkcs12, recoverKey } from '../pki/index.js';
 
 export type StoreFormat = 'pem' | 'jks' | 'pkcs12';
 

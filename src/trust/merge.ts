@@ -5,9 +5,8 @@ import { readCertificates } from './bundle.js';
 import type { CertInfo } from './cert.js';
 import { aliasFor, sha256Hex } from './fingerprint.js';
 import { detectFormat, type StoreFormat } from './inspect.js';
-import { asWritable, JksError, jksVersion, readJks, writeJks, type JksReadEntry } from './jks.js';
+import { asWritable, JksError, jksVersion, OID, Pkcs12Error, readJks, readSafeBags, trustedCertBag, writeJks, writePkcs12Bags, type JksReadEntry, type SafeBag } from '../pki/index.js';
 import { encodePem } from './pem.js';
-import { OID, Pkcs12Error, readSafeBags, trustedCertBag, writePkcs12Bags, type SafeBag } from './pkcs12.js';
 
 export class MergeError extends Error {
   constructor(message: string) {

@@ -1,8 +1,7 @@
 // One entry point for the three truststore formats NiFi reads. Pure: certificates, password, salt, clock in.
 import type { CertInfo } from './cert.js';
-import { writeJks } from './jks.js';
+import { writeJks, writePkcs12 } from '../pki/index.js';
 import { encodeCertBundle } from './pem.js';
-import { writePkcs12 } from './pkcs12.js';
 
 export type TruststoreFormat = 'pkcs12' | 'jks' | 'pem';
 export const TRUSTSTORE_FORMATS: readonly TruststoreFormat[] = ['pkcs12', 'jks', 'pem'];

@@ -3,8 +3,7 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aliasFor } from '../../src/trust/fingerprint.js';
-import { readJks, writeJks } from '../../src/trust/jks.js';
-import { readPkcs12, writePkcs12 } from '../../src/trust/pkcs12.js';
+import { readJks, readPkcs12, writeJks, writePkcs12 } from '../../src/pki/index.js';
 import { cli } from '../support/run.js';
 import { makeCa } from '../support/certs.js';
 

@@ -31,7 +31,7 @@ export function makeCa(opts: { subject?: string; days?: number; now?: Date; key?
 }
 
 export function makeLeaf(ca: TestCa, opts: { now?: Date; subject?: string } = {}) {
-  const leaf = issueLeaf(ca, ca.subject, {
+  const leaf = issueLeaf(ca, {
     subject: opts.subject ?? 'CN=localhost, OU=NIFI',
     dnsNames: ['localhost'],
     ipAddresses: ['127.0.0.1'],

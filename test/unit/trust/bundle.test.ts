@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { encodeDn } from '../../../src/ca/dn.js';
-import { integer, oid, seq, time, tlv } from '../../../src/trust/der.js';
+import { encodeDn } from '../../../src/pki/dn.js';
+import { bitString, integer, oid, seq, time } from '../../support/der.js';
 import { BundleError, selectAnchors } from '../../../src/trust/bundle.js';
 import { certInfo } from '../../../src/trust/cert.js';
 import { encodePem } from '../../../src/trust/pem.js';
@@ -19,7 +19,7 @@ function v1Cert(subject: string, issuer: string): Buffer {
     encodeDn(subject),
     publicKey.export({ type: 'spki', format: 'der' }),
   );
-  return seq(tbs, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), sign('sha256', tbs, privateKey)])));
+  return seq(tbs, alg, bitString(sign('sha256', tbs, privateKey)));
 }
 
 describe('trust/bundle: selectAnchors', function () {

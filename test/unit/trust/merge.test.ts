@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { createHash, createHmac } from 'node:crypto';
-import { bmp, explicit, integer, nul, octets, oid, seq, set, utf16be } from '../../../src/trust/der.js';
+import { bmp, explicit, integer, nul, octets, oid, seq, set, utf16be } from '../../support/der.js';
 import { aliasFor } from '../../../src/trust/fingerprint.js';
 import { detectFormat } from '../../../src/trust/inspect.js';
-import { readJks, recoverKey, writeJks, type JksKeyEntry } from '../../../src/trust/jks.js';
+import { readJks, recoverKey, writeJks, type JksKeyEntry } from '../../../src/pki/jks.js';
 import { isOurs, mergeTruststore, MergeError, type MergeInputs } from '../../../src/trust/merge.js';
 import { encodeCertBundle } from '../../../src/trust/pem.js';
-import { OID, pkcs12Kdf, readPkcs12, readSafeBags, writePkcs12, writePkcs12Bags } from '../../../src/trust/pkcs12.js';
+import { OID, pkcs12Kdf, readPkcs12, readSafeBags, writePkcs12, writePkcs12Bags } from '../../../src/pki/index.js';
 import { DAY, makeCa, NOW } from '../../support/certs.js';
 
 const PW = 'store-pw';

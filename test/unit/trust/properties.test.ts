@@ -4,8 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { readCertificates, selectAnchors } from '../../../src/trust/bundle.js';
 import { parsePem } from '../../../src/trust/pem.js';
-import { readJks, writeJks } from '../../../src/trust/jks.js';
-import { readPkcs12, writePkcs12 } from '../../../src/trust/pkcs12.js';
+import { readJks, readPkcs12, writeJks, writePkcs12 } from '../../../src/pki/index.js';
 import { makeCa, NOW } from '../../support/certs.js';
 
 describe('trust: properties', function () {

@@ -1,16 +1,17 @@
 import { expect } from 'chai';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { certInfo } from '../../../src/trust/cert.js';
-import { integer, oid, readAll, readInt, readOid, time } from '../../../src/trust/der.js';
+import { der, int, intOf, oid as oidNode, oidOf, parse, time as timeNode } from '../../../src/pki/asn1.js';
+import { isJks, modifiedUtf8, protectKey, readJks, recoverKey, writeJks } from '../../../src/pki/jks.js';
+import { OID, pkcs12Kdf, readPkcs12, writePkcs12 } from '../../../src/pki/index.js';
 import { inspectBytes } from '../../../src/trust/inspect.js';
-import { isJks, modifiedUtf8, protectKey, readJks, recoverKey, writeJks } from '../../../src/trust/jks.js';
-import { OID, pkcs12Kdf, readPkcs12, writePkcs12 } from '../../../src/trust/pkcs12.js';
+import { oid } from '../../support/der.js';
 import { buildTruststore } from '../../../src/trust/truststore.js';
 import { makeCa, NOW } from '../../support/certs.js';
 
-describe('trust/der', () => {
+describe('pki/asn1', () => {
   const oids = ['1.2.840.113549.1.9.22.1', '2.16.840.1.113894.746875.1.1', '2.5.29.37.0', '0.9.2342.19200300.100.1.25', '1.3.6.1.4.1.42.2.17.1.1'];
-  for (const o of oids) it(`OID ${o} round-trips`, () => expect(readOid(readAll(oid(o)))).to.equal(o));
+  for (const o of oids) it(`OID ${o} round-trips`, () => expect(oidOf(parse(der(oidNode(o))))).to.equal(o));
   const ints: [number | bigint, string][] = [
     [0, '020100'],
     [127, '02017f'],
@@ -19,16 +20,16 @@ describe('trust/der', () => {
     [10000, '02022710'],
   ];
   for (const [v, hex] of ints) it(`INTEGER ${v} encodes as ${hex}`, () => {
-    expect(integer(v).toString('hex')).to.equal(hex);
-    expect(readInt(readAll(integer(v)))).to.equal(BigInt(v));
+    expect(der(int(v)).toString('hex')).to.equal(hex);
+    expect(intOf(parse(der(int(v))))).to.equal(BigInt(v));
   });
   it('times: UTCTime before 2050, GeneralizedTime after', () => {
-    expect(time(new Date('2049-12-31T23:59:59Z'))[0]).to.equal(0x17);
-    expect(time(new Date('2050-01-01T00:00:00Z'))[0]).to.equal(0x18);
+    expect(der(timeNode(new Date('2049-12-31T23:59:59Z')))[0]).to.equal(0x17);
+    expect(der(timeNode(new Date('2050-01-01T00:00:00Z')))[0]).to.equal(0x18);
   });
 });
 
-describe('trust/jks', function () {
+describe('pki/jks', function () {
   this.timeout(30_000);
   const ca1 = makeCa({ subject: 'CN=one' });
   const ca2 = makeCa({ subject: 'CN=two', key: 'rsa' });
@@ -87,7 +88,7 @@ describe('trust/jks', function () {
   });
 });
 
-describe('trust/pkcs12', function () {
+describe('pki/pkcs12', function () {
   this.timeout(30_000);
   const ca1 = makeCa({ subject: 'CN=one' });
   const ca2 = makeCa({ subject: 'CN=two' });

@@ -1,0 +1,77 @@
+// Password-based protection for PKCS#12 and PKCS#8, all forge: the PKCS#12 key derivation (RFC 7292
+// B.2) and HMAC for the integrity MAC, forge.pki.pbe for the ciphers stores use (PBES2 with PBKDF2 and
+// AES-CBC or 3DES as Java 17+ and OpenSSL 3 write, PKCS#12 PBE with 3DES or 40-bit RC2 as older Java
+// writes), forge.pki.encryptPrivateKeyInfo for key entries.
+import forge from 'node-forge';
+import { bytes, der, kid, kids, oidOf, parse, type Node } from './asn1.js';
+
+export type MacHash = 'sha1' | 'sha256';
+export const PBES2 = '1.2.840.113549.1.5.13';
+
+interface ForgeCipher {
+  update(data: forge.util.ByteBuffer): void;
+  finish(): boolean;
+  output: forge.util.ByteBuffer;
+}
+// forge.pki.pbe is not in @types/node-forge.
+const pbe = (forge.pki as unknown as { pbe: { getCipher(oid: string, params: Node, password: string): ForgeCipher } }).pbe;
+
+const bin = (b: Uint8Array): string => Buffer.from(b).toString('binary');
+const mdFor = (hash: MacHash | 'sha384' | 'sha512'): forge.md.MessageDigest => forge.md[hash].create();
+
+/** RFC 7292 appendix B.2 key derivation (ID 1 = key, 2 = IV, 3 = MAC key). */
+export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, n: number, hash: MacHash): Buffer {
+  const key = forge.pkcs12.generateKey(password, forge.util.createBuffer(bin(salt)), id, iterations, n, mdFor(hash));
+  return Buffer.from(key.getBytes(), 'binary');
+}
+
+/** The PKCS#12 integrity MAC: HMAC under a key derived from the password (ID 3). */
+export function pkcs12Mac(hash: MacHash, password: string, salt: Uint8Array, iterations: number, content: Uint8Array): Buffer {
+  const hmac = forge.hmac.create();
+  hmac.start(hash, bin(pkcs12Kdf(password, salt, 3, iterations, hash === 'sha1' ? 20 : 32, hash)));
+  hmac.update(bin(content));
+  return Buffer.from(hmac.digest().getBytes(), 'binary');
+}
+
+/**
+ * Decrypts data protected by a password-based AlgorithmIdentifier (an EncryptedData's
+ * contentEncryptionAlgorithm, or an EncryptedPrivateKeyInfo's). Undefined when the scheme is unknown
+ * or the password does not open it (bad padding).
+ */
+export function pbeDecrypt(algorithm: Node, data: Uint8Array, password: string): Buffer | undefined {
+  try {
+    const scheme = oidOf(kid(algorithm, 0));
+    // PBKDF2 takes the password as UTF-8 bytes (as Java and OpenSSL do); forge's PBKDF2 takes bytes as
+    // a binary string. The PKCS#12 schemes take the password as characters (forge encodes it as BMPString).
+    const pw = scheme === PBES2 ? forge.util.encodeUtf8(password) : password;
+    const cipher = pbe.getCipher(scheme, kid(algorithm, 1), pw);
+    cipher.update(forge.util.createBuffer(bin(data)));
+    if (!cipher.finish()) return undefined;
+    return Buffer.from(cipher.output.getBytes(), 'binary');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PKCS#8 PrivateKeyInfo inside an EncryptedPrivateKeyInfo; undefined when the password does not open it. */
+export function decryptPrivateKey(encryptedPrivateKeyInfo: Uint8Array, password: string): Buffer | undefined {
+  const epki = parse(encryptedPrivateKeyInfo);
+  const [algorithm, data] = kids(epki);
+  if (!algorithm || !data) return undefined;
+  return pbeDecrypt(algorithm, bytes(data), password);
+}
+
+export const KEY_ENCRYPTION_ITERATIONS = 10000;
+
+/**
+ * A PKCS#8 key encrypted as Java 17+ protects PKCS12 key entries by default: PBES2, PBKDF2 with
+ * HMAC-SHA-256, AES-256-CBC, 10,000 iterations (random salt and IV).
+ */
+export function encryptPrivateKey(pkcs8: Uint8Array, password: string): Buffer {
+  const info = forge.pki.encryptPrivateKeyInfo(parse(pkcs8), forge.util.encodeUtf8(password), {
+    algorithm: 'aes256',
+    prfAlgorithm: 'sha256',
+    count: KEY_ENCRYPTION_ITERATIONS,
+  } as forge.pki.EncryptionOptions);
+  return der(info);
+}
