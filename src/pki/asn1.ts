@@ -49,6 +49,12 @@ export function bytes(node: Node): Buffer {
   return Array.isArray(node.value) ? Buffer.concat(node.value.map(bytes)) : buf(node.value);
 }
 
+/** A string value as text: BMPString as forge decoded it, the other string types as UTF-8. */
+export function textOf(node: Node): string {
+  if (node.type === Type.BMPSTRING && typeof node.value === 'string') return node.value;
+  return bytes(node).toString('utf8');
+}
+
 export function oidOf(node: Node): string {
   if (node.tagClass !== Class.UNIVERSAL || node.type !== Type.OID) throw new Asn1Error('expected an OBJECT IDENTIFIER');
   return asn1.derToOid(bytes(node).toString('binary'));
@@ -74,7 +80,8 @@ export const set = (...items: Node[]): Node =>
 export const oid = (dotted: string): Node => asn1.create(U, Type.OID, false, asn1.oidToDer(dotted).getBytes());
 export const octets = (b: Uint8Array): Node => asn1.create(U, Type.OCTETSTRING, false, bin(b));
 export const nul = (): Node => asn1.create(U, Type.NULL, false, '');
-export const bmp = (s: string): Node => asn1.create(U, Type.BMPSTRING, false, bin(utf16be(s)));
+/** forge encodes (and decodes) a BMPString's value itself: it holds the characters, not UTF-16 bytes. */
+export const bmp = (s: string): Node => asn1.create(U, Type.BMPSTRING, false, s);
 export const bits = (b: Uint8Array): Node => asn1.create(U, Type.BITSTRING, false, `\u0000${bin(b)}`);
 /** [n] EXPLICIT. */
 export const explicit = (n: number, inner: Node): Node => asn1.create(Class.CONTEXT_SPECIFIC, n, true, [inner]);
@@ -117,10 +124,4 @@ export function utf16be(s: string): Buffer {
   const out = Buffer.alloc(s.length * 2);
   for (let i = 0; i < s.length; i++) out.writeUInt16BE(s.charCodeAt(i), i * 2);
   return out;
-}
-
-export function fromUtf16be(b: Buffer): string {
-  let s = '';
-  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode(b.readUInt16BE(i));
-  return s;
 }

@@ -1,7 +1,7 @@
 // Distinguished names as operators type them and keytool prints them ("CN=nifi-ca, OU=NIFI", most
 // specific first) <-> DER Name (most general RDN first), through forge's Name encoder.
 import forge from 'node-forge';
-import { bytes, der, fromUtf16be, kids, oidOf, Type, type Node } from './asn1.js';
+import { der, kids, oidOf, textOf, Type, type Node } from './asn1.js';
 
 const TYPES: Record<string, string> = {
   CN: '2.5.4.3',
@@ -83,10 +83,8 @@ export function nameToString(name: Node): string {
     kids(rdn)
       .map((atv) => {
         const [type, value] = kids(atv);
-        const b = bytes(value!);
-        const text = value!.type === Type.BMPSTRING ? fromUtf16be(b) : b.toString('utf8');
         const id = oidOf(type!);
-        return `${PRINTED[id] ?? `OID.${id}`}=${escapeValue(text)}`;
+        return `${PRINTED[id] ?? `OID.${id}`}=${escapeValue(textOf(value!))}`;
       })
       .join('+'),
   );

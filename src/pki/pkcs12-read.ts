@@ -6,7 +6,7 @@
 // rest), always checks the MAC (`ca inspect` lists without a password, as keytool does) and keeps no
 // bag as stored (a merge copies other tools' bags unchanged).
 import { timingSafeEqual } from 'node:crypto';
-import { bytes, der, fromUtf16be, intOf, is, kid, kids, oidOf, parse, Type, type Node } from './asn1.js';
+import { bytes, der, intOf, is, kid, kids, oidOf, parse, textOf, Type, type Node } from './asn1.js';
 import { pbeDecrypt, pkcs12Mac } from './pbe.js';
 import { OID } from './pkcs12.js';
 
@@ -110,7 +110,7 @@ function safeBags(safeContents: Node): SafeBag[] {
     const attrs = kids(bag)[2];
     for (const a of attrs ? kids(attrs) : []) {
       const t = oidOf(kid(a, 0));
-      if (t === OID.friendlyName) b.alias = fromUtf16be(bytes(kid(kid(a, 1), 0)));
+      if (t === OID.friendlyName) b.alias = textOf(kid(kid(a, 1), 0));
       else if (t === OID.javaTrustedKeyUsage) b.trusted = true;
       else if (t === OID.localKeyId) b.localKeyId = true;
     }
