@@ -1,10 +1,9 @@
 // Certificates and key stores, one module: everything else imports from here. Built on node-forge
 // (ASN.1, names, extensions, PKCS#12 key derivation and MAC, password-based ciphers) and node:crypto
 // (keys, signatures); by hand only JKS, which no library here has.
-export { Asn1Error, parse, der } from './asn1.js';
 export { CertificateError, firstDerValue, readCertificate, type CertificateFields } from './certificate.js';
 export { DnError, encodeDn, parseDn, type Rdn } from './dn.js';
-export { issueCertificate, keyIdentifier, type CertificateSpec, type ExtendedKeyUsage } from './issue.js';
+export { issueCertificate, type CertificateSpec, type ExtendedKeyUsage } from './issue.js';
 export { asWritable, isJks, jksVersion, JksError, protectKey, readJks, recoverKey, writeJks } from './jks.js';
 export type { JksEntry, JksKeyEntry, JksOptions, JksProtectedKeyEntry, JksReadEntry, JksTrustedEntry } from './jks.js';
 export { generateKeyPair, MIN_RSA_BITS, type KeyAlgorithm, type KeyPair, type KeySpec } from './keys.js';

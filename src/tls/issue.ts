@@ -114,10 +114,6 @@ function checkBits(bits: number | undefined): number {
 }
 
 /** A fresh RSA key pair. Native generation: node-forge's pure-JS RSA takes seconds. */
-export function generateRsaKeys(bits: number = MIN_KEY_BITS): KeyPairPem {
-  return generate(checkBits(bits));
-}
-
 function generate(bits: number): KeyPairPem {
   return generateKeyPairSync('rsa', {
     modulusLength: bits,
