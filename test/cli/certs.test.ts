@@ -111,6 +111,18 @@ describe('cli: nifi-ca-guard certs', () => {
     }
   });
 
+  it('refuses an ECDSA CA in DIR (development certificates are RSA) in one line naming --new-ca, writing nothing', async () => {
+    const { makeCa } = await import('../support/certs.js');
+    const ca = makeCa({ subject: 'CN=ec-dev-ca', now: new Date(), key: 'ecdsa' });
+    writeFileSync(join(root, 'ca.crt'), ca.pem);
+    writeFileSync(join(root, 'ca.key'), ca.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const res = await runCli(['certs', '--out', root]);
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim().split('\n')).to.have.length(1);
+    expect(res.stderr).to.match(/cannot sign an RSA serving certificate; run with --new-ca/);
+    expect(readdirSync(root).sort()).to.deep.equal(['ca.crt', 'ca.key']);
+  });
+
   it('replaces existing files and tightens an existing key file mode', async () => {
     writeFileSync(join(root, 'tls.key'), 'old', { mode: 0o644 });
     const res = await runCli(['certs', '--out', root]);
