@@ -75,6 +75,12 @@ interface CaPem {
   key: string;
 }
 
+/** selfsigned ends its PEM without a newline (and may use CRLF): `cat ca.crt other.crt` must stay a valid bundle. */
+function pemText(pem: string): string {
+  const lf = pem.replace(/\r\n/g, '\n');
+  return lf.endsWith('\n') ? lf : `${lf}\n`;
+}
+
 /**
  * Development certificates come from selfsigned (loaded here only: no other command pays for it), told
  * what the API server requires: SHA-256 (its default is SHA-1), RSA 2048, notBefore backdated (validity()).
@@ -94,7 +100,7 @@ async function developmentCa(now: Date, caDays: number): Promise<CaPem> {
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  return { cert: pems.cert, key: pems.private };
+  return { cert: pemText(pems.cert), key: pemText(pems.private) };
 }
 
 /** Signed by `ca`, SANs the DNS names plus localhost and 127.0.0.1 (the API server ignores the CN); never outlives its CA. */
@@ -118,7 +124,7 @@ async function servingCertificate(now: Date, ca: CaPem, dnsNames: readonly strin
       ],
       ca: { cert: ca.cert, key: ca.key },
     });
-    return { cert: pems.cert, key: pems.private };
+    return { cert: pemText(pems.cert), key: pemText(pems.private) };
   } catch {
     // e.g. an ECDSA CA key someone put in DIR: selfsigned signs with RSA CA keys only.
     throw new CliError(`--out ${dir}: the CA there cannot sign an RSA serving certificate; run with --new-ca (and update the caBundle)`);

@@ -39,6 +39,25 @@ describe('cli: nifi-ca-guard certs', () => {
     expect(cert.checkPrivateKey(createPrivateKey(readFileSync(join(out, 'tls.key'))))).to.equal(true);
   });
 
+  it('writes PEM files that end in a newline, so `cat ca.crt other.crt` is a bundle truststore reads', async () => {
+    const out = join(root, 'certs');
+    expect((await runCli(['certs', '--out', out])).code).to.equal(0);
+    for (const f of ['ca.crt', 'ca.key', 'tls.crt', 'tls.key']) {
+      const text = readFileSync(join(out, f), 'utf8');
+      expect(text.endsWith('\n'), f).to.equal(true);
+      expect(text, f).not.to.include('\r');
+    }
+    const other = join(root, 'other');
+    expect((await runCli(['certs', '--out', other])).code).to.equal(0);
+    const bundle = join(root, 'bundle.pem');
+    writeFileSync(bundle, readFileSync(join(out, 'ca.crt'), 'utf8') + readFileSync(join(other, 'ca.crt'), 'utf8'));
+    const pw = join(root, 'pw');
+    writeFileSync(pw, 'changeit\n');
+    const res = await runCli(['truststore', '--bundle', bundle, '--out', join(root, 'ts.p12'), '--password-file', pw]);
+    expect(res.code, res.stderr).to.equal(0);
+    expect(res.stdout).to.include('2 trusted CA certificate(s)');
+  });
+
   it('uses --dns names instead of the defaults and --days for validity', async () => {
     const res = await runCli(['certs', '--out', root, '--dns', 'hook.example.com', 'hook.test.svc', '--days', '30']);
     expect(res.code, res.stderr).to.equal(0);
