@@ -62,6 +62,37 @@ describe('cli: ca --apply under concurrent and interrupted runs (loopback API se
     });
   }
 
+  // B reads after A's bundle write, before A's switch: B's bundle write succeeds, and one switch is refused.
+  it('the second rotation reads between the first one bundle and switch; the first switches first: the loser takes its CA back', async () => {
+    const first = await initPair();
+    api.schedule([['a'], ['a', 'b']]);
+    const pa = rotate('a');
+    await api.heldWrite('a', 2);
+    const [a, b] = await Promise.all([pa, rotate('b')]);
+    expect(a.code, a.stderr).to.equal(0);
+    expect(b.code).to.equal(1);
+    expect(errorLines(b)).to.have.length(1);
+    expect(errorLines(b)[0]).to.match(/^nifi-ca-guard: Secret nifi\/nifi-ca-keystore changed since it was read .*: the CA was not switched and the bundle no longer holds its new CA; re-run ca rotate$/);
+    const st = state();
+    expect(st.active).to.equal(rotatedTo(a));
+    expect(st.bundle).to.deep.equal([first.active, rotatedTo(a)]);
+  });
+
+  it('the same, the second one switching first: the first cannot take its CA back (the bundle changed) and says so', async () => {
+    const first = await initPair();
+    api.schedule([['a'], ['b', 'a']]);
+    const pa = rotate('a');
+    await api.heldWrite('a', 2);
+    const [a, b] = await Promise.all([pa, rotate('b')]);
+    expect(b.code, b.stderr).to.equal(0);
+    expect(a.code).to.equal(1);
+    expect(errorLines(a)[0]).to.match(/the CA was not switched \(the bundle keeps the new CA [0-9A-F:]+, which nothing uses: harmless\); re-run ca rotate$/);
+    const st = state();
+    expect(st.active).to.equal(rotatedTo(b));
+    expect(st.bundle).to.include.members([first.active, rotatedTo(b)]);
+    expect(st.bundle).to.have.length(3);
+  });
+
   it('six rotations that all read before any writes: one wins, five refuse with one line each', async () => {
     await initPair();
     const clients = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
