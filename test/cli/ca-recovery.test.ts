@@ -2,12 +2,13 @@
 // init, repairing a bundle that lost the active CA, a -n that contradicts the files; and the message
 // for a cluster command with no cluster configured.
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { dirState, errorLines } from '../support/ca-state.js';
-import { cli } from '../support/run.js';
+import { cli, MAIN } from '../support/run.js';
 
 const TOKEN = { TOKEN: 'a-token-with-16-chars' };
 
@@ -46,6 +47,25 @@ describe('cli: ca --dir recovery, lock and namespace; ca with no cluster', funct
     expect(ok.code, ok.stderr).to.equal(0);
     expect((await import('node:fs/promises').then((fs) => fs.readdir(d))).sort()).to.deep.equal(['nifi-ca-keystore.yaml', 'nifi-ca-trust.yaml']);
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`a rotation stopped by ${signal} while it holds the lock leaves no lock, and a consistent pair`, async () => {
+      const d = await fresh();
+      const lock = join(d, '.nifi-ca-guard.lock');
+      // RSA 4096: key generation keeps the command busy while it holds the lock.
+      const child = spawn(process.execPath, [MAIN, 'ca', 'rotate', '--dir', d, '--key-size', '4096'], { stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((ok) => child.on('exit', (_code, sig) => ok(sig)));
+      while (!(await stat(lock).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 10));
+      child.kill(signal);
+      expect(await exited).to.equal(signal);
+      await stat(lock).then(
+        () => expect.fail('the lock was left behind'),
+        () => undefined,
+      );
+      const st = await dirState(d);
+      expect(st.bundle).to.include(st.active);
+    });
+  }
 
   it('an init interrupted after the bundle (no private Secret yet) resumes without --force, keeping the bundle', async () => {
     const d = await fresh();
