@@ -69,7 +69,7 @@ export async function init(f: InitFlags): Promise<void> {
     );
     const done = await switchCa(store, { command: 'ca init', read, trust: secrets.trust, priv: secrets.private, ca: ca.cert, addedToBundle: secrets.addedToBundle, now });
     // --force replaces the CA: the bundle shrinks to the new one, only now that the private Secret holds it.
-    if (f.force && read.priv) {
+    if (f.force && read.priv && read.trust) {
       try {
         await store.replace(trustOnly(done.trust.secret, ca.cert, now), done.trust.version, { private: false });
       } catch (err) {
