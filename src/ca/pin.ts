@@ -15,7 +15,6 @@ import {
   type ToolkitInputs,
 } from './toolkit.js';
 
-
 export interface InitInputs extends SecretNames, ToolkitInputs {
   /** The trust Secret, when it exists (an interrupted init, or a bundle made by hand): the CA is appended. */
   existingTrust?: SecretManifest;
