@@ -1,10 +1,10 @@
-// The two Secrets of a pinned CA, computed from their inputs: `ca init`, `ca rotate`, `ca prune`.
+// The two Secrets of a pinned CA, computed from their inputs: `ca init`, `ca adopt`, `ca rotate`, `ca prune`.
 import type { KeyObject } from 'node:crypto';
 import { certInfo } from '../trust/cert.js';
 import { inspectBytes } from '../trust/inspect.js';
-import { encodeCertBundle } from '../trust/pem.js';
 import { appendToBundle, pruneBundle, RotationError } from './rotate.js';
-import { ANN_CA_SHA256, ANN_ROTATED_AT, BUNDLE_KEY, secretData, secretManifest, type SecretManifest } from './secrets.js';
+import { ANN_BUNDLE_UPDATED_AT, ANN_CA_SHA256, ANN_NEXT_CA_SHA256, ANN_ROTATED_AT, BUNDLE_KEY, keepMeta, secretData, secretManifest, type SecretManifest } from './secrets.js';
+import { grownTrust, readBundle, type SecretNames } from './trust-secret.js';
 import {
   parseToolkitConfig,
   renderConfig,
@@ -15,13 +15,12 @@ import {
   type ToolkitInputs,
 } from './toolkit.js';
 
-export interface SecretNames {
-  namespace?: string;
-  privateName: string;
-  trustName: string;
+export interface InitInputs extends SecretNames, ToolkitInputs {
+  /** The trust Secret, when it exists (an interrupted init, or a bundle made by hand): the CA is appended. */
+  existingTrust?: SecretManifest;
+  /** The private Secret being replaced (--force): its metadata and type are kept. */
+  existingPrivate?: SecretManifest;
 }
-
-export interface InitInputs extends SecretNames, ToolkitInputs {}
 
 export interface PinnedSecrets {
   private: SecretManifest;
@@ -37,16 +36,15 @@ function privateSecret(names: SecretNames, cfg: ToolkitConfig, keystore: Buffer,
   );
 }
 
-function trustSecret(names: SecretNames, bundleText: string): SecretManifest {
-  return secretManifest(names.trustName, names.namespace, { [BUNDLE_KEY]: bundleText }, {});
-}
-
-export function initSecrets(inp: InitInputs): PinnedSecrets {
+export function initSecrets(inp: InitInputs): PinnedSecrets & { addedToBundle: boolean } {
   const cfg = toolkitConfig(inp);
   const keystore = toolkitKeystore(inp);
+  const priv = privateSecret(inp, cfg, keystore, inp.caCert, inp.now);
+  const grown = grownTrust(inp, inp.existingTrust, [inp.caCert], inp.caCert, inp.now);
   return {
-    private: privateSecret(inp, cfg, keystore, inp.caCert, inp.now),
-    trust: trustSecret(inp, encodeCertBundle([inp.caCert])),
+    private: inp.existingPrivate ? keepMeta(inp.existingPrivate, priv) : priv,
+    trust: grown.trust,
+    addedToBundle: grown.added[0]!,
   };
 }
 
@@ -62,12 +60,6 @@ export function readPrivateSecret(secret: SecretManifest): { config: ToolkitConf
   return { config, caCert: entry.cert.der };
 }
 
-export function readBundle(secret: SecretManifest): string {
-  const b = secretData(secret, BUNDLE_KEY);
-  if (!b) throw new RotationError(`Secret ${secret.metadata.name} has no ${BUNDLE_KEY}`);
-  return b.toString('utf8');
-}
-
 export interface RotateInputs {
   oldPrivate: SecretManifest;
   oldTrust: SecretManifest;
@@ -78,7 +70,7 @@ export interface RotateInputs {
 }
 
 /** New CA in the private Secret (same passwords, token and settings); appended to the bundle. */
-export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: number; restoredCurrent: boolean } {
+export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: number; restoredCurrent: boolean; addedToBundle: boolean } {
   const { config, caCert: current } = readPrivateSecret(inp.oldPrivate);
   const names: SecretNames = {
     privateName: inp.oldPrivate.metadata.name,
@@ -105,48 +97,36 @@ export function rotateSecrets(inp: RotateInputs): PinnedSecrets & { bundleSize: 
     signingAlgorithm: inp.privateKey.asymmetricKeyType === 'rsa' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA',
   };
   // The CA nifi-ca signs with until now must stay trusted: put it back if the bundle lost it.
-  const withCurrent = appendToBundle(readBundle(inp.oldTrust), current);
-  const bundle = appendToBundle(withCurrent.text, inp.caCert);
-  const trust = trustSecret(names, bundle.text);
+  const grown = grownTrust(names, inp.oldTrust, [current, inp.caCert], inp.caCert, inp.now);
   return {
     private: keepMeta(inp.oldPrivate, privateSecret(names, cfg, keystore, inp.caCert, inp.now)),
-    trust: keepMeta(inp.oldTrust, trust),
-    bundleSize: bundle.certs.length,
-    restoredCurrent: withCurrent.added,
+    trust: grown.trust,
+    bundleSize: grown.size,
+    restoredCurrent: grown.added[0]!,
+    addedToBundle: grown.added[1]!,
   };
 }
 
-/** The next Secret under the old one's identity, labels and annotations (ours win); server-set fields dropped. */
-function keepMeta(old: SecretManifest, next: SecretManifest): SecretManifest {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: old.metadata.name,
-      ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}),
-      labels: { ...(old.metadata.labels ?? {}), ...next.metadata.labels },
-      annotations: { ...(old.metadata.annotations ?? {}), ...next.metadata.annotations },
-    },
-    type: 'Opaque',
-    data: next.data,
-  };
-}
-
-/** Expired CAs out of the bundle; the active CA (in the private Secret) always stays. */
+/**
+ * Expired CAs out of the bundle. Never dropped: the active CA (in the private Secret), which is put
+ * back if the bundle lost it, and the CA a command in flight is switching to (ANN_NEXT_CA_SHA256).
+ */
 export function pruneSecrets(privateSecret: SecretManifest, trust: SecretManifest, now: Date) {
   const { caCert } = readPrivateSecret(privateSecret);
-  const r = pruneBundle(readBundle(trust), now, [certInfo(caCert).sha256]);
-  const next = secretManifest(trust.metadata.name, trust.metadata.namespace, { [BUNDLE_KEY]: r.text }, {});
-  return { trust: keepMeta(trust, next), dropped: r.dropped, kept: r.kept };
+  const repaired = appendToBundle(readBundle(trust), caCert);
+  const next = trust.metadata.annotations?.[ANN_NEXT_CA_SHA256];
+  const r = pruneBundle(repaired.text, now, [certInfo(caCert).sha256, ...(next ? [next] : [])]);
+  const fresh = secretManifest(trust.metadata.name, trust.metadata.namespace, { [BUNDLE_KEY]: r.text }, { [ANN_BUNDLE_UPDATED_AT]: now.toISOString() });
+  return { trust: keepMeta(trust, fresh), dropped: r.dropped, kept: r.kept, restoredActive: repaired.added, changed: repaired.added || r.dropped.length > 0 };
 }
 
 export interface AdoptInputs extends SecretNames {
   /** config.json and the keystore it names, as the running toolkit wrote them. */
   configText: string;
   keystore: Buffer;
-  /** The trust Secret, when it exists: the CA is appended to its bundle, its labels and annotations kept. */
+  /** The trust Secret, when it exists: the CA is appended to its bundle, its metadata and type kept. */
   existingTrust?: SecretManifest;
-  /** The private Secret being replaced (--force), when it exists: its labels and annotations are kept. */
+  /** The private Secret being replaced (--force), when it exists: its metadata and type are kept. */
   existingPrivate?: SecretManifest;
   now: Date;
 }
@@ -155,23 +135,37 @@ export interface AdoptInputs extends SecretNames {
  * Pins the CA a running nifi-ca already has (its working directory copied out): the private Secret
  * holds its files unchanged, and the bundle gains its certificate, so no node loses trust.
  */
-export function adoptSecrets(inp: AdoptInputs): PinnedSecrets & { caCert: Buffer } {
+export function adoptSecrets(inp: AdoptInputs): PinnedSecrets & { caCert: Buffer; addedToBundle: boolean } {
   const config = parseToolkitConfig(inp.configText);
   const probe = secretManifest(inp.privateName, inp.namespace, { [TOOLKIT_CONFIG_FILE]: inp.configText, [config.keyStore]: inp.keystore }, {});
   const { caCert } = readPrivateSecret(probe);
   const info = certInfo(caCert);
   if (!info.isCA) throw new RotationError(`the key entry's certificate (${info.subject}) is not a CA`);
-  const bundle = inp.existingTrust === undefined ? encodeCertBundle([caCert]) : appendToBundle(readBundle(inp.existingTrust), caCert).text;
+  // An expired CA issues certificates nobody accepts; and `ca prune` must never meet an active CA it may drop.
+  if (info.notAfter.getTime() <= inp.now.getTime()) {
+    throw new RotationError(`the CA ${info.subject} expired on ${info.notAfter.toISOString()}; pin a new one with ca init`);
+  }
   const priv = secretManifest(
     inp.privateName,
     inp.namespace,
     { [TOOLKIT_CONFIG_FILE]: inp.configText, [config.keyStore]: inp.keystore },
     { [ANN_CA_SHA256]: info.sha256, [ANN_ROTATED_AT]: inp.now.toISOString() },
   );
-  const trust = trustSecret(inp, bundle);
+  const grown = grownTrust(inp, inp.existingTrust, [caCert], caCert, inp.now);
   return {
     private: inp.existingPrivate ? keepMeta(inp.existingPrivate, priv) : priv,
-    trust: inp.existingTrust ? keepMeta(inp.existingTrust, trust) : trust,
+    trust: grown.trust,
     caCert,
+    addedToBundle: grown.added[0]!,
   };
 }
+
+/** Whether the private Secret already pins exactly these toolkit files (a re-run of `ca adopt`). */
+export function pinsFiles(priv: SecretManifest, configText: string, keystore: Buffer): boolean {
+  const config = parseToolkitConfig(configText);
+  const cfg = secretData(priv, TOOLKIT_CONFIG_FILE);
+  const ks = secretData(priv, config.keyStore);
+  return !!cfg && !!ks && cfg.toString('utf8') === configText && ks.equals(keystore);
+}
+
+export { readBundle, type SecretNames } from './trust-secret.js';

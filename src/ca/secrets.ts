@@ -4,15 +4,37 @@
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'nifi-ca-guard' } as const;
 export const ANN_CA_SHA256 = 'nifi-ca-guard.io/ca-sha256';
 export const ANN_ROTATED_AT = 'nifi-ca-guard.io/rotated-at';
+/**
+ * On the trust Secret: the CA the command that wrote it switches (or switched) the private Secret to,
+ * and when it wrote. Every switch of the private Secret is preceded by a write of the bundle that
+ * sets them, so that write always changes the object (a new resourceVersion) even when the bundle's
+ * certificates stay the same: see docs/ca-pinning.md, "Races, interruptions and recovery".
+ */
+export const ANN_NEXT_CA_SHA256 = 'nifi-ca-guard.io/next-ca-sha256';
+export const ANN_BUNDLE_UPDATED_AT = 'nifi-ca-guard.io/bundle-updated-at';
 export const BUNDLE_KEY = 'ca.crt';
 export const DEFAULT_PRIVATE_SECRET = 'nifi-ca-keystore';
 export const DEFAULT_TRUST_SECRET = 'nifi-ca-trust';
 
+export interface SecretMetadata {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Set on Secrets read from a cluster; a replace carries it back as its precondition. */
+  resourceVersion?: string;
+  uid?: string;
+  ownerReferences?: unknown[];
+  finalizers?: string[];
+  [field: string]: unknown;
+}
+
 export interface SecretManifest {
   apiVersion: 'v1';
   kind: 'Secret';
-  metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations: Record<string, string> };
-  type: 'Opaque';
+  metadata: SecretMetadata;
+  /** Opaque for the Secrets `ca` creates; an existing Secret keeps its own (the API server refuses a change). */
+  type: string;
   data: Record<string, string>;
 }
 
@@ -47,3 +69,24 @@ export function secretKeys(secret: unknown): string[] {
   const s = secret as { data?: Record<string, unknown>; stringData?: Record<string, unknown> } | undefined;
   return [...new Set([...Object.keys(s?.data ?? {}), ...Object.keys(s?.stringData ?? {})])].sort();
 }
+/**
+ * The next Secret under the old one's identity: its metadata as read (resourceVersion included, the
+ * precondition of the replace; ownerReferences, finalizers, labels and annotations, ours winning) and
+ * its type, which the API server does not let an update change. Only managedFields is dropped: the
+ * server keeps its own.
+ */
+export function keepMeta(old: SecretManifest, next: SecretManifest): SecretManifest {
+  const { managedFields: _dropped, ...meta } = old.metadata;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      ...meta,
+      labels: { ...(old.metadata.labels ?? {}), ...next.metadata.labels },
+      annotations: { ...(old.metadata.annotations ?? {}), ...next.metadata.annotations },
+    },
+    type: old.type ?? next.type,
+    data: next.data,
+  };
+}
+

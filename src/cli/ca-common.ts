@@ -10,7 +10,6 @@ import { parseToolkitConfig, TOOLKIT_CONFIG_FILE, ToolkitError, type ToolkitConf
 import { InspectError } from '../trust/inspect.js';
 import { CliError } from './errors.js';
 import { ioReason, readPassword } from './password.js';
-import { DirStore, kubeStore, type SecretStore } from './secret-store.js';
 
 export const out = (l: string): void => void process.stdout.write(`${l}\n`);
 export const warn = (l: string): void => void process.stderr.write(`nifi-ca-guard: warning: ${l}\n`);
@@ -19,6 +18,8 @@ export interface Target {
   dir?: string;
   apply?: boolean;
   namespace: string;
+  /** -n was on the command line (not the default): with --dir, it must match the files. */
+  namespaceGiven?: boolean;
   privateSecret: string;
   trustSecret: string;
 }
@@ -29,6 +30,11 @@ export interface KeyFlags {
   keySize: string;
   curve: 'P-256' | 'P-384';
   days: string;
+}
+
+/** The action's flags, plus whether -n came from the command line (commander passes the command last). */
+export function targetFlags<F extends Target>(flags: F, cmd: Command): F {
+  return { ...flags, namespaceGiven: cmd.getOptionValueSource('namespace') === 'cli' };
 }
 
 export function targetOptions(cmd: Command): Command {
@@ -77,19 +83,12 @@ export function newCa(f: KeyFlags, subject: string, now: Date) {
   return selfSignedCa(keys, subject, now, caDays(f), randomSerial());
 }
 
-export async function storeFor(t: Target): Promise<SecretStore> {
-  if (t.dir && t.apply) throw new CliError('give --dir or --apply, not both');
-  if (t.dir) return new DirStore(t.dir);
-  if (t.apply) return kubeStore(t.namespace);
-  throw new CliError('give --dir DIR (manifest files) or --apply (the cluster)');
-}
-
 /** Maps the pure layer's typed errors to one-line CLI errors. */
 export function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof RotationError || err instanceof ToolkitError || err instanceof InspectError) throw new CliError(err.message);
+    if (err instanceof RotationError || err instanceof ToolkitError || err instanceof InspectError || err instanceof DnError) throw new CliError(err.message);
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 // `nifi-ca-guard ca init|adopt|rotate|prune|inspect|restore`: a pinned CA for nifi-ca, and its trust bundle.
 import { Option, type Command } from 'commander';
 import { DEFAULT_CA_SUBJECT } from '../ca/generate.js';
-import { keyOptions, targetOptions, type KeyFlags, type Target } from './ca-common.js';
+import { DEFAULT_PRIVATE_SECRET } from '../ca/secrets.js';
+import { keyOptions, targetFlags, targetOptions, type KeyFlags, type Target } from './ca-common.js';
 import { inspect, type InspectFlags } from './ca-inspect.js';
 import { adopt, init, prune, rotate, type InitFlags } from './ca-lifecycle.js';
 import { restore } from './ca-restore.js';
@@ -21,7 +22,7 @@ export function registerCa(program: Command): void {
     .option('--port <port>', 'toolkit server port in config.json', '9090')
     .option('--leaf-days <days>', 'lifetime of node certificates the toolkit issues', '825')
     .option('--force', 'replace existing Secrets (a new CA: NiFi pods will not trust it until they restart)')
-    .action(async (flags: InitFlags) => init(flags));
+    .action(async (flags: InitFlags, cmd: Command) => init(targetFlags(flags, cmd)));
 
   const adoptCmd = ca
     .command('adopt')
@@ -29,20 +30,21 @@ export function registerCa(program: Command): void {
   targetOptions(adoptCmd)
     .requiredOption('--from <dir>', "copy of nifi-ca's working directory (config.json and the keystore it names)")
     .option('--force', 'replace an existing private Secret')
-    .action(async (flags: Target & { from: string; force?: boolean }) => adopt(flags));
+    .action(async (flags: Target & { from: string; force?: boolean }, cmd: Command) => adopt(targetFlags(flags, cmd)));
 
   const rotateCmd = ca.command('rotate').description('new CA into the private Secret; appended to the bundle, the old CA kept until it expires');
   targetOptions(rotateCmd);
-  keyOptions(rotateCmd, 'the current CA subject').action(async (flags: Target & KeyFlags) => rotate(flags));
+  keyOptions(rotateCmd, "the current CA's, its CN numbered: CN=nifi-ca #2, OU=NIFI").action(async (flags: Target & KeyFlags, cmd: Command) => rotate(targetFlags(flags, cmd)));
 
   const pruneCmd = ca.command('prune').description('drop expired CA certificates from the trust bundle (never the active CA)');
-  targetOptions(pruneCmd).action(async (flags: Target) => prune(flags));
+  targetOptions(pruneCmd).action(async (flags: Target, cmd: Command) => prune(targetFlags(flags, cmd)));
 
   ca.command('inspect')
-    .description('subject, serial, SHA-256/MD5 fingerprints and expiry of each certificate in a bundle, keystore, Secret manifest or live Secret')
+    .description('subject, serial, SHA-256/MD5 fingerprints and validity of each certificate in a bundle, keystore, Secret manifest or live Secret; the active CA marked')
     .argument('[file]', 'PEM bundle, JKS or PKCS12 store, or Secret manifest (YAML)')
     .option('--secret <name>', 'inspect a live Secret instead of a file')
     .option('-n, --namespace <ns>', 'namespace of --secret', 'default')
+    .option('--private-secret <name>', 'the private Secret whose CA is marked (active)', DEFAULT_PRIVATE_SECRET)
     .option('--password-file <file>', 'store password (Secret manifests with config.json need none)')
     .option('--password-env <name>', 'environment variable holding the store password')
     .option('--json', 'machine-readable output')

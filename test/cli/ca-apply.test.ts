@@ -1,82 +1,25 @@
-// `ca init|rotate|prune --apply` and `ca inspect --secret` against a fake Kubernetes API server on
-// loopback (just the Secret endpoints), reached through a kubeconfig as kubectl would.
+// `ca init|rotate|prune --apply` and `ca inspect --secret` against a loopback stand-in for the
+// Kubernetes API server (just the Secret endpoints), reached through a kubeconfig as kubectl would.
 import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeKubeApi } from '../support/kube-api.js';
 import { cli } from '../support/run.js';
-
-interface Call {
-  method: string;
-  path: string;
-}
-
-function fakeApi(): { server: Server; secrets: Map<string, Record<string, unknown>>; calls: Call[] } {
-  const secrets = new Map<string, Record<string, unknown>>();
-  const calls: Call[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      calls.push({ method: req.method ?? '', path: url.pathname });
-      const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(url.pathname);
-      const send = (code: number, obj: unknown): void => {
-        res.writeHead(code, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(obj));
-      };
-      const status = (code: number, reason: string) => send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code });
-      if (!m) return status(404, 'NotFound');
-      const [, ns, name] = m;
-      const key = `${ns}/${name ?? ''}`;
-      if (req.method === 'GET' && name) return secrets.has(key) ? send(200, secrets.get(key)) : status(404, 'NotFound');
-      if (req.method === 'PUT' && name) {
-        if (!secrets.has(key)) return status(404, 'NotFound');
-        secrets.set(key, JSON.parse(body) as Record<string, unknown>);
-        return send(200, secrets.get(key));
-      }
-      if (req.method === 'POST' && !name) {
-        const obj = JSON.parse(body) as { metadata: { name: string } };
-        const k = `${ns}/${obj.metadata.name}`;
-        if (secrets.has(k)) return status(409, 'AlreadyExists');
-        secrets.set(k, obj as unknown as Record<string, unknown>);
-        return send(201, obj);
-      }
-      return status(405, 'MethodNotAllowed');
-    });
-  });
-  return { server, secrets, calls };
-}
 
 describe('cli: ca --apply and inspect --secret against a (fake) API server', function () {
   this.timeout(120_000);
-  const api = fakeApi();
+  const api = new FakeKubeApi();
   let dir: string;
   let env: Record<string, string>;
 
   before(async () => {
-    await new Promise<void>((ok) => api.server.listen(0, '127.0.0.1', ok));
-    const port = (api.server.address() as AddressInfo).port;
+    await api.start();
     dir = await mkdtemp(join(tmpdir(), 'ncg-apply-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    await writeFile(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters: [{name: fake, cluster: {server: "http://127.0.0.1:' + port + '", insecure-skip-tls-verify: true}}]',
-        'users: [{name: u, user: {token: test-token}}]',
-        'contexts: [{name: fake, context: {cluster: fake, user: u, namespace: nifi}}]',
-        'current-context: fake',
-        '',
-      ].join('\n'),
-    );
-    env = { KUBECONFIG: kubeconfig, TOKEN: 'a-token-with-16-chars' };
+    env = { KUBECONFIG: await api.kubeconfig(dir), TOKEN: 'a-token-with-16-chars' };
   });
   after(async () => {
-    await new Promise((ok) => api.server.close(ok));
+    await api.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -136,6 +79,6 @@ describe('cli: ca --apply and inspect --secret against a (fake) API server', fun
     const r = await cli(['ca', 'prune', '--apply', '-n', 'nifi'], { KUBECONFIG: bad });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim().split('\n')).to.have.length(1);
-    expect(r.stderr).to.match(/^nifi-ca-guard: cannot read Secret nifi\/nifi-ca-keystore: /);
+    expect(r.stderr).to.match(/^nifi-ca-guard: cannot read Secret nifi\/nifi-ca-trust: /);
   });
 });

@@ -74,7 +74,9 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     expect(trust).to.have.length(2);
     expect(trust[0]!.sha256).to.equal(before[0]!.sha256);
     expect(trust[1]!.sha256).to.equal(priv[0]!.sha256);
-    expect(priv[0]!.subject).to.equal('CN=nifi-ca, OU=NIFI, O=Test'); // subject carried over
+    // the subject carried over, its CN numbered: the two generations are told apart
+    expect(trust[0]!.subject).to.equal('CN=nifi-ca, OU=NIFI, O=Test');
+    expect(priv[0]!.subject).to.equal('CN=nifi-ca #2, OU=NIFI, O=Test');
   });
 
   it('prune keeps everything while nothing has expired', async () => {
@@ -121,13 +123,19 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     expect(bundle.map((b) => b.sha256)).to.deep.equal([keystore[0]!.sha256]);
     const priv = parse(await readFile(join(dir, 'adopted', 'nifi-ca-keystore.yaml'), 'utf8'));
     expect(Buffer.from(priv.data['nifi-ca-keystore.jks'], 'base64').equals(await readFile(join(dir, 'secret', 'nifi-ca-keystore.jks')))).to.equal(true);
-    // into the first directory, whose bundle already holds both CAs: nothing is duplicated
+    // into the first directory, which pins these very files: a re-run, nothing to do
     const again = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
-    expect(again.code).to.equal(1);
-    expect(again.stderr).to.match(/already exists .*--force/);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.match(/^already pinned: CA /);
+    expect(await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'))).to.have.length(2);
+    // once it pins another CA, adopting replaces it only with --force; the bundle holds each CA once
+    expect((await cli(['ca', 'rotate', '--dir', join(dir, 'm'), '--key-type', 'ecdsa'])).code).to.equal(0);
+    const refused = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/already exists .*--force/);
     const forced = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm'), '--force']);
     expect(forced.code, forced.stderr).to.equal(0);
-    expect(await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'))).to.have.length(2);
+    expect(await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'))).to.have.length(3);
   });
 
   const refusals: [string, string[], RegExp][] = [

@@ -193,15 +193,34 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
     expect(() => recoverKey(key.protectedKey!, after.keyPassword)).not.to.throw();
   });
 
-  it('rotateSecrets keeps user labels and annotations, drops server-set metadata', () => {
+  it('rotateSecrets keeps the identity read (resourceVersion: the precondition), ownerReferences, finalizers, labels, annotations and type', () => {
     const s = init();
-    const live = (m: typeof s.private) => ({ ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels, team: 'data' }, annotations: { ...m.metadata.annotations, note: 'x' }, resourceVersion: '42', uid: 'u' } });
+    const live = (m: typeof s.private) => ({
+      ...m,
+      type: 'example.com/ca',
+      metadata: {
+        ...m.metadata,
+        labels: { ...m.metadata.labels, team: 'data' },
+        annotations: { ...m.metadata.annotations, note: 'x' },
+        resourceVersion: '42',
+        uid: 'u',
+        ownerReferences: [{ kind: 'ConfigMap', name: 'o' }],
+        finalizers: ['f'],
+        managedFields: [{ manager: 'kubectl' }],
+      },
+    });
     const r = rotateSecrets({ oldPrivate: live(s.private), oldTrust: live(s.trust), caCert: next.cert, privateKey: next.privateKey, now: NOW, salt: Buffer.alloc(20, 2) });
-    for (const m of [r.private.metadata, r.trust.metadata]) {
+    for (const x of [r.private, r.trust]) {
+      const m = x.metadata;
       expect(m.labels).to.include({ team: 'data', 'app.kubernetes.io/managed-by': 'nifi-ca-guard' });
       expect(m.annotations).to.include({ note: 'x' });
-      expect(m).not.to.have.property('resourceVersion');
+      expect(m).to.include({ resourceVersion: '42', uid: 'u' });
+      expect(m.ownerReferences).to.deep.equal([{ kind: 'ConfigMap', name: 'o' }]);
+      expect(m.finalizers).to.deep.equal(['f']);
+      expect(m).not.to.have.property('managedFields');
+      expect(x.type).to.equal('example.com/ca');
     }
+    expect(r.trust.metadata.annotations['nifi-ca-guard.io/next-ca-sha256']).to.equal(certInfo(next.cert).sha256);
     expect(r.private.metadata.annotations['nifi-ca-guard.io/ca-sha256']).to.equal(certInfo(next.cert).sha256);
   });
 
@@ -223,7 +242,7 @@ describe('ca/rotate + pin: overlap, pruning, Secrets', function () {
     for (const m of [r.private.metadata, r.trust.metadata]) {
       expect(m.labels).to.include({ team: 'data', 'app.kubernetes.io/managed-by': 'nifi-ca-guard' });
       expect(m.annotations).to.include({ note: 'x' });
-      expect(m).not.to.have.property('resourceVersion');
+      expect(m.resourceVersion).to.equal('42');
     }
     expect(readBundle(r.trust)).to.equal(other.pem + old.pem);
   });
