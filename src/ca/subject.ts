@@ -3,7 +3,7 @@
 // DN for a reused CA (it reads the certificate from the keystore; config.json's dn only names a CA it
 // generates) and NiFi checks signatures, not names; so the DN is kept and its CN gains a generation
 // number, "CN=nifi-ca #2, OU=NIFI", one past the highest generation of that name in the bundle.
-import { parseDn, type Rdn } from './dn.js';
+import { parseDn, type Rdn } from '../pki/dn.js';
 
 /** X.520's upper bound for a common name. */
 const CN_MAX = 64;
