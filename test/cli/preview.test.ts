@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliStdin } from '../support/cli.js';
 import { repoPath } from '../support/paths.js';
 import { cli } from '../support/run.js';
 
@@ -24,6 +24,48 @@ describe('cli: nifi-ca-guard preview, bad input', () => {
     { name: 'an empty namespace', args: ['-f', pod, '-n', ''], error: /^nifi-ca-guard: -n: must be a namespace name \(DNS label\), got ""$/ },
     { name: 'a namespace that is no DNS label', args: ['-f', pod, '-n', 'Bad/NS'], error: /^nifi-ca-guard: -n: must be a namespace name \(DNS label\), got "Bad\/NS"$/ },
   ];
+  // Wrong types where preview reads structure (issue 10: a List without items crashed with a TypeError).
+  const shapes: Array<{ name: string; text: string; error: RegExp }> = [
+    { name: 'an empty List (no items)', text: 'apiVersion: v1\nkind: List\n', error: /^nifi-ca-guard: \(stdin\): no Kubernetes objects found$/ },
+    { name: 'a List with items: null', text: 'apiVersion: v1\nkind: List\nitems: null\n', error: /^nifi-ca-guard: \(stdin\): no Kubernetes objects found$/ },
+    { name: 'a List whose items is a number', text: 'apiVersion: v1\nkind: List\nitems: 5\n', error: /^nifi-ca-guard: \(stdin\): items: must be a list of objects, not number 5$/ },
+    { name: 'a List whose items is an object', text: 'kind: List\nitems: {kind: Pod}\n', error: /^nifi-ca-guard: \(stdin\): items: must be a list of objects, not an object$/ },
+    { name: 'a PodList item that is null', text: 'kind: PodList\nitems: [{kind: Pod}, null]\n', error: /^nifi-ca-guard: \(stdin\): items\[1\]: must be a Kubernetes object, not null$/ },
+    { name: 'a scalar in a nested List', text: 'kind: Pod\n---\nkind: List\nitems: [{kind: List, items: [{kind: Pod}, "x"]}]\n', error: /^nifi-ca-guard: \(stdin\): document 2: items\[0\]\.items\[1\]: must be a Kubernetes object, not string "x"$/ },
+    { name: 'a List item without kind', text: 'kind: List\nitems: [{metadata: {name: a}}]\n', error: /^nifi-ca-guard: \(stdin\): items\[0\]: has no kind$/ },
+    { name: 'a scalar document', text: '42\n', error: /^nifi-ca-guard: \(stdin\): must be a Kubernetes object, not number 42$/ },
+    { name: 'a second document that is a string', text: 'kind: Pod\n---\nhello\n', error: /^nifi-ca-guard: \(stdin\): document 2: must be a Kubernetes object, not string "hello"$/ },
+    { name: 'metadata as a list', text: 'kind: Pod\nmetadata: [a]\n', error: /^nifi-ca-guard: \(stdin\): metadata: must be an object, not a list$/ },
+    { name: 'a StatefulSet template that is a number', text: 'kind: StatefulSet\nmetadata: {name: web}\nspec: {template: 3}\n', error: /^nifi-ca-guard: \(stdin\): StatefulSet\/web: spec\.template: must be an object$/ },
+    { name: 'a Deployment without a template', text: 'kind: Deployment\nmetadata: {name: d}\nspec: {}\n', error: /^nifi-ca-guard: \(stdin\): Deployment\/d: spec\.template: missing \(the pod template is required\)$/ },
+    { name: 'a CronJob whose jobTemplate is a string', text: 'kind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: x}\n', error: /^nifi-ca-guard: \(stdin\): CronJob\/c: spec\.jobTemplate: must be an object$/ },
+    { name: 'a template spec that is a list', text: 'kind: DaemonSet\nmetadata: {name: d}\nspec: {template: {spec: []}}\n', error: /^nifi-ca-guard: \(stdin\): DaemonSet\/d: spec\.template\.spec: must be an object$/ },
+  ];
+  for (const c of shapes) {
+    it(`exits 1 naming the document and field for ${c.name} on stdin`, async () => {
+      const res = await runCliStdin(['preview', '-f', '-'], c.text);
+      expect(res.code, res.stderr).to.equal(1);
+      expect(res.stdout).to.equal('');
+      expect(res.stderr.trim().split('\n'), res.stderr).to.have.length(1);
+      expect(res.stderr.trim()).to.match(c.error);
+    });
+  }
+
+  // Deeper wrong types are the webhook's business: preview answers as it would (warnings), never a crash.
+  const deep = [
+    'kind: Pod\nmetadata: {labels: {app: nifi}}\nspec: {containers: 5, volumes: x, initContainers: {}}\n',
+    'kind: Pod\nmetadata: {labels: {app: nifi-ca}, annotations: 3}\nspec: {containers: [null, 3, {name: c, command: 5, args: {}}], affinity: 3}\n',
+    'kind: Pod\nmetadata: {labels: [app]}\nspec: {containers: [{name: n, env: 5, volumeMounts: x, securityContext: 3}], securityContext: 4}\n',
+  ];
+  deep.forEach((text, n) => {
+    it(`previews malformed pod fields without crashing (${n + 1})`, async () => {
+      const res = await runCliStdin(['preview', '-f', '-'], text);
+      expect(res.code, res.stderr).to.equal(0);
+      expect(res.stderr).to.not.match(/Cannot read|is not a function|TypeError/);
+      expect(res.stdout).to.match(/^kind: Pod$/m);
+    });
+  });
+
   for (const c of cases) {
     it(`exits 1 with one line and no output for ${c.name}`, async () => {
       const res = await runCli(['preview', ...c.args]);
