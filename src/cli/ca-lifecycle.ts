@@ -1,7 +1,6 @@
 // `ca init`, `ca adopt`, `ca rotate`, `ca prune`: the two Secrets of a pinned CA, read and written
 // through a SecretStore (manifest directory or cluster). The decisions are in src/ca/pin.ts.
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { DEFAULT_CA_SUBJECT } from '../ca/generate.js';
 import { adoptSecrets, initSecrets, pruneSecrets, readPrivateSecret, rotateSecrets } from '../ca/pin.js';
 import { secretData, secretKeys, type SecretManifest } from '../ca/secrets.js';
@@ -9,6 +8,7 @@ import type { ToolkitKeystoreType } from '../ca/toolkit.js';
 import { certInfo } from '../trust/cert.js';
 import { inspectBytes } from '../trust/inspect.js';
 import { guard, newCa, out, positiveInt, readSecret, readToolkitDir, storeFor, validateKeyFlags, warn, type KeyFlags, type Target } from './ca-common.js';
+import { makeDirectory } from './make-dir.js';
 import { CliError } from './errors.js';
 import { ioReason, readPassword } from './password.js';
 import type { SecretStore } from './secret-store.js';
@@ -31,9 +31,7 @@ export async function init(f: InitFlags): Promise<void> {
   const port = positiveInt(f.port, '--port');
   const leafDays = positiveInt(f.leafDays, '--leaf-days');
   const store = await storeFor(f);
-  if (f.dir) await mkdir(f.dir, { recursive: true }).catch((err: unknown) => {
-    throw new CliError(`cannot create ${f.dir}: ${ioReason(err)}`);
-  });
+  if (f.dir) await makeDirectory(f.dir, '--dir');
   if (!f.force) {
     for (const name of [f.privateSecret, f.trustSecret]) {
       if (await store.get(name)) throw new CliError(`Secret ${name} already exists in ${store.where}; use ca rotate, or --force to replace the CA`);
@@ -117,9 +115,7 @@ export async function prune(f: Target): Promise<void> {
 export async function adopt(f: Target & { from: string; force?: boolean }): Promise<void> {
   const store = await storeFor(f);
   const { configText, keystore } = await readToolkitDir(f.from);
-  if (f.dir) await mkdir(f.dir, { recursive: true }).catch((err: unknown) => {
-    throw new CliError(`cannot create ${f.dir}: ${ioReason(err)}`);
-  });
+  if (f.dir) await makeDirectory(f.dir, '--dir');
   const existingPrivate = await store.get(f.privateSecret);
   if (existingPrivate && !f.force) {
     throw new CliError(`Secret ${f.privateSecret} already exists in ${store.where}; use --force to replace it`);
