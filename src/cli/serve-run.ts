@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../log.js';
 import { builtinPolicy, readPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import type { PolicyDefaults } from '../policy/validate.js';
+import { PolicyError, PolicyFileError } from '../policy/errors.js';
 import { PolicyStore } from '../policy/store.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
@@ -173,6 +174,8 @@ function loadPolicy(file: string | undefined, defaults: PolicyDefaults): { polic
   try {
     return readPolicyFile(file, defaults);
   } catch (err) {
+    // A refused policy names its file and prints one issue per line (main.ts); keep it whole.
+    if (err instanceof PolicyError || err instanceof PolicyFileError) throw err;
     throw new CliError(`--policy ${file}: ${oneLine(err)}`);
   }
 }

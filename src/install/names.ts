@@ -1,4 +1,5 @@
 // The names every installed object shares. The namespace is the one thing the user chooses.
+import { POLICY_CONFIG_KEY } from '../policy/types.js';
 import { SERVICE_NAME, SERVICE_NAMESPACE } from '../tls/names.js';
 
 /** The Deployment, Service, ServiceAccount, RBAC objects, PDB, NetworkPolicy and webhook configuration. */
@@ -9,7 +10,7 @@ export const DEFAULT_NAMESPACE = SERVICE_NAMESPACE;
 export const LABELS: Readonly<Record<string, string>> = Object.freeze({ 'app.kubernetes.io/name': NAME });
 
 export const POLICY_CONFIGMAP = `${NAME}-policy`;
-export const POLICY_KEY = 'policy.yaml';
+export const POLICY_KEY = POLICY_CONFIG_KEY;
 /** Self-managed TLS: the Secret with CA, serving pair and rotation state; the Lease electing its one writer. */
 export const TLS_SECRET = `${NAME}-tls`;
 export const LEASE = NAME;

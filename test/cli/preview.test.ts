@@ -20,7 +20,10 @@ describe('cli: nifi-ca-guard preview, bad input', () => {
     { name: 'a missing file', args: ['-f', join(root, 'nope.yaml')], error: /^nifi-ca-guard: cannot read .*nope\.yaml: ENOENT$/ },
     { name: 'a bad third document', args: ['-f', file('multi.yaml', 'kind: A\n---\nkind: B\n---\nkind: [\n')], error: /^nifi-ca-guard: .*multi\.yaml: document 3 \(line \d+\): not valid YAML or JSON: / },
     { name: 'a top-level list', args: ['-f', file('list.json', '[1, 2]')], error: /^nifi-ca-guard: .*list\.json: must be a Kubernetes object, not a list$/ },
-    { name: 'an invalid policy', args: ['-f', pod, '--policy', file('bad-policy.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}, trustBundle: {formt: jks}}\n')], error: /^nifi-ca-guard: invalid policy .*: spec\.trustBundle\.formt: unknown field; spec\.placement\.mode: must be one of required, preferred, off$/ },
+    { name: 'a policy with one problem', args: ['-f', pod, '--policy', file('one-problem.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}}\n')], error: /^nifi-ca-guard: invalid policy .*one-problem\.yaml: spec\.placement\.mode: must be one of required, preferred, off$/ },
+    { name: 'a missing policy file', args: ['-f', pod, '--policy', join(root, 'no-policy.yaml')], error: /^nifi-ca-guard: policy file .*no-policy\.yaml does not exist: pass the path of a NiFiTrustPolicy file \(YAML or JSON; `nifi-ca-guard policy suggest` writes one\)$/ },
+    { name: 'a directory as the policy', args: ['-f', pod, '--policy', root], error: /^nifi-ca-guard: policy file .* is a directory: pass the policy file itself \(e\.g\. .*\/policy\.yaml\)$/ },
+    { name: 'a ConfigMap without the policy key', args: ['-f', pod, '--policy', file('other-cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {nifi.properties: x}\n')], error: /^nifi-ca-guard: invalid policy .*other-cm\.yaml: \(file\): is ConfigMap settings, not a NiFiTrustPolicy, and its data has no policy\.yaml key \(.*\); it has nifi\.properties: pass the policy file itself$/ },
     { name: 'an empty namespace', args: ['-f', pod, '-n', ''], error: /^nifi-ca-guard: -n: must be a namespace name \(DNS label\), got ""$/ },
     { name: 'a namespace that is no DNS label', args: ['-f', pod, '-n', 'Bad/NS'], error: /^nifi-ca-guard: -n: must be a namespace name \(DNS label\), got "Bad\/NS"$/ },
   ];
@@ -64,6 +67,46 @@ describe('cli: nifi-ca-guard preview, bad input', () => {
       expect(res.stderr).to.not.match(/Cannot read|is not a function|TypeError/);
       expect(res.stdout).to.match(/^kind: Pod$/m);
     });
+  });
+
+  it('prints a policy with several problems as one problem per line, each with its field path', async () => {
+    const bad = file('bad-policy.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}, trustBundle: {formt: jks}}\n');
+    const res = await runCli(['preview', '-f', pod, '--policy', bad]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stdout).to.equal('');
+    expect(res.stderr.split('\n')).to.deep.equal([
+      `nifi-ca-guard: invalid policy ${bad}: 2 problems:`,
+      '  spec.trustBundle.formt: unknown field',
+      '  spec.placement.mode: must be one of required, preferred, off',
+      '',
+    ]);
+  });
+
+  it('caps a policy with very many problems at 50 lines and counts the rest', async () => {
+    const keys = Array.from({ length: 120 }, (_, i) => `  k${i}: 1`).join('\n');
+    const bad = file('many.yaml', `apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec:\n${keys}\n`);
+    const res = await runCli(['preview', '-f', pod, '--policy', bad]);
+    expect(res.code, res.stderr).to.equal(1);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines[0]).to.equal(`nifi-ca-guard: invalid policy ${bad}: 120 problems:`);
+    expect(lines.slice(1, 51).every((l) => /^  spec\.k\d+: unknown field$/.test(l)), lines.join('\n')).to.equal(true);
+    expect(lines.slice(51)).to.deep.equal(['  ... and 70 more']);
+  });
+
+  it('reads the policy out of the install\'s ConfigMap (policy.yaml key), as kubectl get -o yaml prints it', async () => {
+    const policyText = 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: from-cm}\nspec: {placement: {mode: preferred}}\n';
+    const cm = file('cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nifi-ca-guard-policy, namespace: nifi-ca-guard}\ndata:\n  policy.yaml: |\n${policyText.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    const viaCm = await runCli(['preview', '-f', pod, '--policy', cm]);
+    const direct = await runCli(['preview', '-f', pod, '--policy', file('direct.yaml', policyText)]);
+    expect(viaCm.code, viaCm.stderr).to.equal(0);
+    expect(viaCm.stdout).to.equal(direct.stdout);
+    expect(viaCm.stdout).to.include('nifi-ca-guard.io/policy: from-cm');
+    expect(viaCm.stdout).to.include('preferredDuringSchedulingIgnoredDuringExecution');
+    // Problems inside it name the ConfigMap and key.
+    const bad = file('bad-cm.yaml', 'kind: ConfigMap\nmetadata: {name: p}\ndata:\n  policy.yaml: "kind: NiFiTrustPolicy\\napiVersion: nifi-ca-guard.io/v1alpha1\\nspec: {enforcment: audit}"\n');
+    const res = await runCli(['preview', '-f', pod, '--policy', bad]);
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: invalid policy .*bad-cm\.yaml \(ConfigMap p, key policy\.yaml\): spec\.enforcment: unknown field$/);
   });
 
   for (const c of cases) {
