@@ -53,7 +53,8 @@ export interface Webhook {
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
-  const defaults: PolicyDefaults = config.initImage === undefined ? {} : { initImage: config.initImage };
+  // Every policy the webhook validates (file, reloads, cluster objects) gets the same init image and allowlist.
+  const defaults: PolicyDefaults = { ...(config.initImage === undefined ? {} : { initImage: config.initImage }), allowedInitImages: config.allowedInitImages };
   const loaded = loadPolicy(config.policyFile, defaults);
   const store = new PolicyStore(loaded.policy, defaults);
   const selfManaged = config.tlsMode === 'self-managed';

@@ -17,6 +17,8 @@ export const LEASE = NAME;
 
 /** serve's variable for the injected init containers' image (ENV.initImage in src/config.ts). */
 export const INIT_IMAGE_ENV = 'NIFI_CA_GUARD_INIT_IMAGE';
+/** serve's variable for the init images a policy may name (ENV.allowedInitImages); empty: the init image's repository. */
+export const ALLOWED_INIT_IMAGES_ENV = 'NIFI_CA_GUARD_ALLOWED_INIT_IMAGES';
 
 export const HTTPS_PORT = 8443;
 export const POLICY_DIR = '/etc/nifi-ca-guard/policy';
