@@ -28,9 +28,15 @@ export function imagePatternProblem(pattern: string): string | undefined {
   return `must be an image pattern such as registry.example.com/nifi-ca-guard@sha256:* or registry.example.com/nifi-ca-guard:*, got ${JSON.stringify(pattern)}`;
 }
 
-/** Whether `image` matches one of `patterns` (see above). */
+/**
+ * Whether `image` matches one of `patterns` (see above). An image with both a tag and a digest is
+ * pulled by its digest (the tag is ignored), so it is also matched as `repository@digest`: the Helm
+ * chart names its image `repository:tag@digest`, which a digests-only allowlist must let through.
+ */
 export function imageAllowed(image: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => globToRegExp(p).test(image));
+  const at = image.indexOf('@');
+  const forms = at < 0 ? [image] : [image, `${repositoryOf(image)}${image.slice(at)}`];
+  return patterns.some((p) => forms.some((f) => globToRegExp(p).test(f)));
 }
 
 function globToRegExp(pattern: string): RegExp {

@@ -20,7 +20,9 @@ describe('init image allowlist: patterns', () => {
     { image: 'reg.io/guard:1.0', patterns: ['reg.io/guard:*'], allowed: true },
     { image: `reg.io/guard@${DIGEST}`, patterns: ['reg.io/guard:*'], allowed: false },
     { image: `reg.io/guard@${DIGEST}`, patterns: ['reg.io/guard@sha256:*'], allowed: true },
-    { image: `reg.io/guard:1.0@${DIGEST}`, patterns: ['reg.io/guard@sha256:*'], allowed: false },
+    { image: `reg.io/guard:1.0@${DIGEST}`, patterns: ['reg.io/guard@sha256:*'], allowed: true }, // pulled by digest
+    { image: `reg.io/guard:1.0@${DIGEST}`, patterns: ['reg.io/guard:1.0'], allowed: false },
+    { image: `reg.io/guard:1.0@${DIGEST}`, patterns: ['other.io/guard@sha256:*'], allowed: false },
     { image: 'reg.io/guard:1.0', patterns: ['reg.io/guard@sha256:*'], allowed: false },
     { image: 'reg.io/guard-evil:1.0', patterns: ['reg.io/guard:*'], allowed: false },
     { image: 'reg.io/guard/evil:1.0', patterns: ['reg.io/guard*'], allowed: false }, // * never crosses "/"
