@@ -10,7 +10,7 @@ import { inspectBytes } from '../trust/inspect.js';
 import { guard, newCa, out, positiveInt, readSecret, readToolkitDir, storeFor, validateKeyFlags, warn, type KeyFlags, type Target } from './ca-common.js';
 import { makeDirectory } from './make-dir.js';
 import { CliError } from './errors.js';
-import { ioReason, readPassword } from './password.js';
+import { readPassword } from './password.js';
 import type { SecretStore } from './secret-store.js';
 
 export interface InitFlags extends Target, KeyFlags {
