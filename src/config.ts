@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { LOG_LEVELS } from './log.js';
-import { imageProblem } from './policy/image.js';
+import { DEFAULT_IMAGE } from './policy/defaults.js';
+import { defaultAllowedImages, imageAllowed, imagePatternProblem, imageProblem } from './policy/image.js';
 
 /** `file`: a mounted certificate pair (cert-manager, manual). `self-managed`: the webhook keeps its own CA in a Secret. */
 export const TLS_MODES = ['file', 'self-managed'] as const;
@@ -24,6 +25,11 @@ export interface RuntimeConfig {
   readonly watchPolicies: boolean;
   /** Image of the injected init containers for policies that name none; undefined: nifi-ca-guard:<version>. */
   readonly initImage: string | undefined;
+  /**
+   * Image patterns a policy's init-container images must match (`*`: any run of characters but "/").
+   * Default: every tag and digest of the init image's repository, i.e. the webhook's own image.
+   */
+  readonly allowedInitImages: readonly string[];
   readonly tlsMode: TlsMode;
   /** Self-managed mode: the Secret (in `namespace`) holding CA, serving pair and rotation state. */
   readonly tlsSecret: string;
@@ -67,6 +73,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   reloadIntervalMs: 5_000,
   watchPolicies: false,
   initImage: undefined,
+  allowedInitImages: Object.freeze(defaultAllowedImages(DEFAULT_IMAGE)),
   tlsMode: 'file',
   tlsSecret: 'nifi-ca-guard-tls',
   webhookConfiguration: 'nifi-ca-guard',
@@ -98,6 +105,7 @@ export interface ConfigFlags {
   /** commander hands a boolean flag over as true; the variable as text. */
   watchPolicies?: string | boolean;
   initImage?: string;
+  allowedInitImages?: string;
   tlsMode?: string;
   tlsSecret?: string;
   webhookConfiguration?: string;
@@ -126,6 +134,7 @@ export const ENV = Object.freeze({
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
   initImage: 'NIFI_CA_GUARD_INIT_IMAGE',
+  allowedInitImages: 'NIFI_CA_GUARD_ALLOWED_INIT_IMAGES',
   tlsMode: 'NIFI_CA_GUARD_TLS_MODE',
   tlsSecret: 'NIFI_CA_GUARD_TLS_SECRET',
   webhookConfiguration: 'NIFI_CA_GUARD_WEBHOOK_CONFIGURATION',
@@ -222,6 +231,25 @@ export function resolveConfig(
     return got.value;
   };
 
+  /** Comma-separated image patterns; the default follows the init image, so a changed image stays allowed. */
+  const allowlist = (initImage: string | undefined): readonly string[] => {
+    const effective = initImage ?? DEFAULT_IMAGE;
+    const got = pick('allowedInitImages');
+    const patterns = got ? got.value.split(',').map((p) => p.trim()).filter((p) => p !== '') : defaultAllowedImages(effective);
+    if (got) {
+      if (patterns.length === 0) errors.push(`${got.source}: must name at least one image pattern`);
+      for (const p of patterns) {
+        const problem = imagePatternProblem(p);
+        if (problem) errors.push(`${got.source}: ${problem}`);
+      }
+    }
+    // The built-in policy and every policy naming no image use the init image: it must be allowed too.
+    if (patterns.length > 0 && !imageProblem(effective) && !imageAllowed(effective, patterns)) {
+      errors.push(`${pick('initImage')?.source ?? '--init-image'}: ${effective} is not allowed by ${got?.source ?? '--allowed-init-images'} (${patterns.join(', ')})`);
+    }
+    return Object.freeze(patterns);
+  };
+
   const choice = <T extends string>(key: keyof ConfigFlags, options: readonly T[], fallback: T): T => {
     const got = pick(key);
     if (!got) return fallback;
@@ -253,6 +281,7 @@ export function resolveConfig(
   // The namespace a pod runs in: the downward API's POD_NAMESPACE, else the service account's file.
   const namespaceFallback = nonEmpty(env.POD_NAMESPACE) ?? nonEmpty(around.serviceAccountNamespace?.trim()) ?? DEFAULTS.namespace;
 
+  const initImage = image('initImage');
   const config: RuntimeConfig = Object.freeze({
     host: text('host', DEFAULTS.host),
     port: int('port', DEFAULTS.port, 0, 65535),
@@ -264,7 +293,8 @@ export function resolveConfig(
     shutdownDelayMs: int('shutdownDelayMs', DEFAULTS.shutdownDelayMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
-    initImage: image('initImage'),
+    initImage,
+    allowedInitImages: allowlist(initImage),
     tlsMode: choice('tlsMode', TLS_MODES, DEFAULTS.tlsMode),
     tlsSecret: name('tlsSecret', DEFAULTS.tlsSecret, 'subdomain'),
     webhookConfiguration: name('webhookConfiguration', DEFAULTS.webhookConfiguration, 'subdomain'),

@@ -2,7 +2,7 @@
 // Composition root: the only place that calls process.exit.
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/index.js';
-import { CliError, EXIT_ERROR, EXIT_USAGE, oneLine } from './cli/errors.js';
+import { CliError, EXIT_ERROR, EXIT_USAGE, errorLines, oneLine } from './cli/errors.js';
 import { COMMANDS } from './cli/commands.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -12,8 +12,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    // A CliError (CheckFailed too) is one line the user reads; its exit status says which kind.
-    process.stderr.write(`nifi-ca-guard: ${oneLine(err)}\n`);
+    // A CliError (CheckFailed too) is one line the user reads; its exit status says which kind. A
+    // refused policy is a headline and one issue per line.
+    const [first, ...rest] = errorLines(err);
+    process.stderr.write(`nifi-ca-guard: ${first}\n${rest.map((l) => `${l}\n`).join('')}`);
     return err instanceof CliError ? err.exitCode : EXIT_ERROR;
   }
 }

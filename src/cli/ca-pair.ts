@@ -6,14 +6,13 @@
 // - the bundle shrinks only by dropping expired CAs (never the active one, nor the one a command in
 //   flight switches to), by `init --force` after its own switch with nobody having written since, or by
 //   a run taking back the CA it added when its switch was refused (a CA no private Secret ever held).
-import { mkdir } from 'node:fs/promises';
 import { certInfo } from '../trust/cert.js';
 import type { SecretManifest } from '../ca/secrets.js';
 import { trustWithout } from '../ca/trust-secret.js';
 import type { Target } from './ca-common.js';
 import { CliError } from './errors.js';
 import { kubeStore } from './kube-store.js';
-import { ioReason } from './password.js';
+import { makeDirectory } from './make-dir.js';
 import { DirStore, WriteConflict, type SecretStore, type Stored } from './secret-store.js';
 
 export interface Pair {
@@ -27,9 +26,7 @@ export async function withStore<T>(t: Target, opts: { create?: boolean }, fn: (s
   let store: SecretStore;
   if (t.dir) {
     if (opts.create) {
-      await mkdir(t.dir, { recursive: true }).catch((err: unknown) => {
-        throw new CliError(`cannot create ${t.dir}: ${ioReason(err)}`);
-      });
+      await makeDirectory(t.dir, '--dir');
     }
     store = await DirStore.open(t.dir);
   } else if (t.apply) store = await kubeStore(t.namespace, { offline: '--dir DIR (manifest files)' });

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -6,6 +6,7 @@ import { validity } from '../pki/index.js';
 import { isDnsName, serviceDnsNames } from '../tls/names.js';
 import { writeFileAtomic } from '../trust/atomic-write.js';
 import { CliError } from './errors.js';
+import { makeDirectory } from './make-dir.js';
 import type { Register } from './index.js';
 
 export const DEFAULT_DAYS = 365;
@@ -47,8 +48,8 @@ export async function runCerts(flags: CertsFlags, now: Date, print: (line: strin
   const existing = flags.newCa ? undefined : await readCa(flags.out, now);
   const ca = existing ?? (await developmentCa(now, caDays));
   const leaf = await servingCertificate(now, ca, dnsNames, days, flags.out);
+  await makeDirectory(flags.out, '--out');
   try {
-    await mkdir(flags.out, { recursive: true });
     // The CA first: a crash in between leaves a CA whose leaf is missing (rerun), never a leaf whose CA is.
     if (!existing) {
       await writeFileAtomic(join(flags.out, 'ca.key'), ca.key, 0o600);

@@ -1,10 +1,10 @@
-// One `ca` command at a time per manifest directory: DIR/.nifi-ca-guard.lock, created with O_EXCL
-// (open 'wx'), held from the first read to the last write. Concurrent `ca rotate --dir` runs otherwise
+// One `ca` command at a time per manifest directory: DIR/.nifi-ca-guard.lock, created whole and
+// exclusively (link(2) of a written temporary file fails with EEXIST), held from the first read to the last write. Concurrent `ca rotate --dir` runs otherwise
 // read the same pair and each write its own: lost rotations, and a private Secret whose CA the bundle
 // lacks. A second command refuses at once, naming the lock and its holder; a lock left by a killed
 // process is reported as stale (its pid is gone) with the command that removes it.
 import { readFileSync, rmSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
@@ -49,35 +49,41 @@ export interface DirLock {
 export async function lockDir(dir: string): Promise<DirLock> {
   const path = join(dir, LOCK_FILE);
   const mine = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })}\n`;
-  try {
-    const fh = await open(path, 'wx', 0o600);
-    try {
-      await fh.writeFile(mine);
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { release: async () => undefined };
-    if (code === 'EEXIST') throw new CliError(heldBy(path, await readFile(path, 'utf8').catch(() => '')));
-    throw new CliError(`cannot create the lock ${path}: ${ioReason(err)}`);
-  }
+  const tmp = `${path}.${process.pid}.tmp`;
   // Only our own lock is removed: by then someone may have removed a lock they took for stale and made theirs.
   const ours = (text: string | undefined): boolean => text === mine;
-  // Interrupted (Ctrl-C, kill): every write is an atomic rename, so the files are whole; leave no lock behind.
+  // Interrupted (Ctrl-C, kill): every write is an atomic rename, so the files are whole; leave no lock
+  // behind. Listening before the lock exists: a signal in between must not leave it (or the temporary file).
   const onSignal = (signal: NodeJS.Signals): void => {
     try {
       if (ours(readFileSync(path, 'utf8'))) rmSync(path, { force: true });
     } catch {
       /* already gone */
     }
+    rmSync(tmp, { force: true });
     process.kill(process.pid, signal);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const stopListening = (): void => {
+    for (const s of signals) process.removeListener(s, onSignal);
+  };
   for (const s of signals) process.once(s, onSignal);
+  try {
+    // Written first, then linked into place: the lock is never seen empty or half-written.
+    await writeFile(tmp, mine, { mode: 0o600 });
+    await link(tmp, path);
+  } catch (err) {
+    stopListening();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { release: async () => undefined };
+    if (code === 'EEXIST') throw new CliError(heldBy(path, await readFile(path, 'utf8').catch(() => '')));
+    throw new CliError(`cannot create the lock ${path}: ${ioReason(err)}`);
+  } finally {
+    await rm(tmp, { force: true });
+  }
   return {
     async release() {
-      for (const s of signals) process.removeListener(s, onSignal);
+      stopListening();
       if (ours(await readFile(path, 'utf8').catch(() => undefined))) await rm(path, { force: true });
     },
   };

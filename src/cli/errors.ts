@@ -1,3 +1,5 @@
+import { PolicyError, policyErrorLines } from '../policy/errors.js';
+
 /** Exit statuses: the CLI's contract with scripts and CI (0 is success). */
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
@@ -29,4 +31,13 @@ export class CheckFailed extends CliError {
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? 'unknown error';
+}
+
+/**
+ * What the CLI prints for an error, each line to be prefixed with "nifi-ca-guard: " on the first.
+ * One line, except a refused policy: one issue per line, each with its field path.
+ */
+export function errorLines(err: unknown): string[] {
+  if (err instanceof PolicyError) return policyErrorLines(err);
+  return [oneLine(err)];
 }

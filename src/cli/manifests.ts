@@ -23,7 +23,9 @@ export const registerManifests: Register = (program: Command) => {
 };
 
 function runManifests(flags: ManifestsFlags): void {
-  const source = readPolicyFile(flags.policy);
+  const read = readPolicyFile(flags.policy);
+  // A ConfigMap given as the policy: its policy text, not the ConfigMap, goes into the new one.
+  const source = { policy: read.policy, text: read.policyText };
   let install;
   try {
     install = renderInstall(source, { namespace: flags.namespace, image: flags.image });

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../log.js';
 import { builtinPolicy, readPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import type { PolicyDefaults } from '../policy/validate.js';
+import { PolicyError, PolicyFileError } from '../policy/errors.js';
 import { PolicyStore } from '../policy/store.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
@@ -52,7 +53,8 @@ export interface Webhook {
 
 /** Loads policy and certificate (one-line CliError on failure), then listens. */
 export async function startWebhook(config: RuntimeConfig, logger: Logger): Promise<Webhook> {
-  const defaults: PolicyDefaults = config.initImage === undefined ? {} : { initImage: config.initImage };
+  // Every policy the webhook validates (file, reloads, cluster objects) gets the same init image and allowlist.
+  const defaults: PolicyDefaults = { ...(config.initImage === undefined ? {} : { initImage: config.initImage }), allowedInitImages: config.allowedInitImages };
   const loaded = loadPolicy(config.policyFile, defaults);
   const store = new PolicyStore(loaded.policy, defaults);
   const selfManaged = config.tlsMode === 'self-managed';
@@ -173,6 +175,8 @@ function loadPolicy(file: string | undefined, defaults: PolicyDefaults): { polic
   try {
     return readPolicyFile(file, defaults);
   } catch (err) {
+    // A refused policy names its file and prints one issue per line (main.ts); keep it whole.
+    if (err instanceof PolicyError || err instanceof PolicyFileError) throw err;
     throw new CliError(`--policy ${file}: ${oneLine(err)}`);
   }
 }

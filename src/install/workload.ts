@@ -1,5 +1,5 @@
 // The webhook server: Deployment, Service, PodDisruptionBudget and NetworkPolicy, in its namespace.
-import { HTTPS_PORT, INIT_IMAGE_ENV, LEASE, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_SECRET } from './names.js';
+import { ALLOWED_INIT_IMAGES_ENV, HTTPS_PORT, INIT_IMAGE_ENV, LEASE, labels, LABELS, NAME, POLICY_CONFIGMAP, POLICY_DIR, POLICY_KEY, TLS_SECRET } from './names.js';
 import type { KubeObject } from './types.js';
 
 /** Selects the webhook's own pods (Service, PDB, NetworkPolicy, anti-affinity). */
@@ -51,6 +51,9 @@ export function deployment(namespace: string, image: string): KubeObject {
                 // The injected init containers run this same image: kustomize's `images:` and the chart
                 // set both fields together (manifests/base/kustomizeconfig.yaml).
                 { name: INIT_IMAGE_ENV, value: image },
+                // The images a policy may name for its init containers (they run beside the CA key). Empty:
+                // every tag and digest of the image above; e.g. registry.example.com/nifi-ca-guard@sha256:*.
+                { name: ALLOWED_INIT_IMAGES_ENV, value: '' },
               ],
               ports: [{ name: 'https', containerPort: HTTPS_PORT }],
               readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 5 },

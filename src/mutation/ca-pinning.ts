@@ -1,8 +1,9 @@
 import type { CaPinningSpec } from '../policy/types.js';
 import { CA_RESTORE_CONTAINER, CA_SECRET_VOLUME, CA_WORKDIR_VOLUME, INIT_CA_SECRET_DIR } from './names.js';
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
-import { readPath, type Json } from './pod.js';
+import { isJson, readPath, type Json } from './pod.js';
 import { scriptOf, shellCommands } from './recognise.js';
+import { GROUP_READ, podFsGroup } from './secret-mode.js';
 import type { StepOutcome } from './step.js';
 import { toolkitContainers } from './targets.js';
 
@@ -44,7 +45,9 @@ export function caPinningItems(cp: CaPinningSpec, runAsUser: number) {
   };
   return {
     volumes: [
-      { name: CA_SECRET_VOLUME, secret: { secretName: cp.secretName } },
+      // The CA's private key and the passwords that open it: readable by owner and group only (see
+      // planCaPinning for the fsGroup that lets the restore container, never root, in).
+      { name: CA_SECRET_VOLUME, secret: { secretName: cp.secretName, defaultMode: GROUP_READ } },
       { name: CA_WORKDIR_VOLUME, emptyDir: {} },
     ] as Json[],
     initContainer,
@@ -73,6 +76,7 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
     return wd !== undefined && wd !== '' && wd !== cp.workDir ? `container ${String(c.name)} runs in ${wd}, not ${cp.workDir}` : undefined;
   });
   if (conflict) return skip(conflict);
+  if (sel.spec.securityContext != null && !isJson(sel.spec.securityContext)) return skip('spec.securityContext is malformed');
 
   // Without --useConfigJson the server opens an existing keystore with a fresh random password and
   // exits ("Unable to open existing keystore"): restoring the pinned one would stop the CA.
@@ -85,8 +89,25 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
       outcome.state = 'added';
     }
   }
-  if (outcome.state === 'added') outcome.notes = [`added CA restore init container from Secret ${cp.secretName} into ${cp.workDir}`];
+  // The Secret's files are root's, mode 0440: the restore container (uid `uid`) reads them through the
+  // pod's fsGroup. A pod without one gets the toolkit's group (its runAsGroup, else its uid, as the
+  // toolkit image's nifi user 1000:1000), which only adds that group to the pod's containers and
+  // volumes; the nifi-ca pod being pinned keeps its key in the restored emptyDir, not on a large volume.
+  const fsGroupNotes: string[] = [];
+  if (podFsGroup(sel.spec) === undefined) {
+    const group = gidOf(sel.targets[0]!) ?? gidOf(sel.spec) ?? uid;
+    if (!isJson(sel.spec.securityContext)) sel.spec.securityContext = {};
+    (sel.spec.securityContext as Json).fsGroup = group;
+    fsGroupNotes.push(`set fsGroup ${group}, so the restore reads the CA Secret (mode 0440)`);
+    outcome.state = 'added';
+  }
+  if (outcome.state === 'added') outcome.notes = [`added CA restore init container from Secret ${cp.secretName} into ${cp.workDir}`, ...fsGroupNotes];
   return outcome;
+}
+
+function gidOf(holder: Json): number | undefined {
+  const v = readPath(holder, 'securityContext', 'runAsGroup');
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
 function uidOf(holder: Json): number | undefined {

@@ -16,6 +16,7 @@ import {
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
 import { arrayAt, containsAll, isJson, readPath, type Json } from './pod.js';
 import { commandLine, imageName, imageVersion, runsStartScript, runsToolkit, startScriptReadsTruststoreEnv } from './recognise.js';
+import { GROUP_READ, bundleMode } from './secret-mode.js';
 import type { StepOutcome } from './step.js';
 import { nifiContainers } from './targets.js';
 
@@ -24,9 +25,9 @@ const BUNDLE_FILE = 'ca.crt';
 /** Where both wirings' init containers read the bundle. */
 export const BUNDLE_PATH = `${INIT_BUNDLE_DIR}/${BUNDLE_FILE}`;
 
-/** The bundle Secret as a volume; both wirings mount the same one. */
-export function bundleVolume(tb: TrustBundleSpec): Json {
-  return { name: BUNDLE_VOLUME, secret: { secretName: tb.secretName, items: [{ key: tb.key, path: BUNDLE_FILE }] } };
+/** The bundle Secret as a volume; both wirings mount the same one. `mode`: see secret-mode.ts. */
+export function bundleVolume(tb: TrustBundleSpec, mode: number = GROUP_READ): Json {
+  return { name: BUNDLE_VOLUME, secret: { secretName: tb.secretName, items: [{ key: tb.key, path: BUNDLE_FILE }], defaultMode: mode } };
 }
 
 /** TRUSTSTORE_PASSWORD from the policy: a Secret key, or the literal. */
@@ -37,8 +38,8 @@ export function passwordEnv(tb: TrustBundleSpec): Json {
 }
 
 /** Everything the trust bundle's env wiring adds to a pod, computed from the policy alone. */
-/** `runAsUser` only where the pod's own uid would be inherited and is refused (root). */
-export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
+/** `runAsUser` only where the pod's own uid would be inherited and is refused (root); `mode`: the bundle file's. */
+export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number, mode: number = GROUP_READ) {
   const file = TRUSTSTORE_FILE[tb.format];
   const password = passwordEnv(tb);
   const usesPassword = tb.format !== 'pem';
@@ -64,7 +65,7 @@ export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number) {
   };
   return {
     volumes: [
-      bundleVolume(tb),
+      bundleVolume(tb, mode),
       { name: TRUSTSTORE_VOLUME, emptyDir: {} },
     ] as Json[],
     initContainer,
@@ -91,7 +92,7 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
   outcome.warnings.push(...sel.missing.map((name) => `no container named ${name} to mount the truststore into`));
   if (sel.targets.length === 0) return skip('no container selected');
   // A pod-level runAsUser 0 would be inherited, and the kubelet refuses uid 0 under runAsNonRoot.
-  const items = trustBundleItems(tb, readPath(sel.spec, 'securityContext', 'runAsUser') === 0 ? IMAGE_UID : undefined);
+  const items = trustBundleItems(tb, readPath(sel.spec, 'securityContext', 'runAsUser') === 0 ? IMAGE_UID : undefined, bundleMode(sel.spec));
   const conflict = injectionConflict(sel, items, (c) =>
     c.env != null && !Array.isArray(c.env) ? `container ${String(c.name)} has malformed env` : undefined,
   );

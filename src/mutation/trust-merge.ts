@@ -8,10 +8,11 @@ import { arrayAt, findByName, initContainerPresence, isJson, presence, type Json
 import { runAsUserOf, runsToolkit } from './recognise.js';
 import type { StepOutcome } from './step.js';
 import { nifiContainers } from './targets.js';
+import { GROUP_READ, bundleMode } from './secret-mode.js';
 import { BUNDLE_PATH, bundleVolume, passwordEnv, selfEnrolmentProblem } from './trust-bundle.js';
 
 /** Everything the merge wiring adds, from the policy and the uid enrolment runs as. */
-export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number) {
+export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number, mode: number = GROUP_READ) {
   const m = tb.merge;
   const fromPolicy = m.passwordFile === '';
   const passwordArgs = fromPolicy
@@ -33,7 +34,7 @@ export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number) {
     ],
   };
   return {
-    volume: bundleVolume(tb),
+    volume: bundleVolume(tb, mode),
     initContainer,
   };
 }
@@ -73,7 +74,7 @@ export function planTrustMerge(pod: Json, tb: TrustBundleSpec): StepOutcome {
   const uid = runAsUserOf(spec, after) ?? m.runAsUser;
   if (uid === 0) return skip(`init container ${m.after} runs as root, so a non-root merge cannot write its store`);
 
-  const items = trustMergeItems(tb, uid);
+  const items = trustMergeItems(tb, uid, bundleMode(spec));
   const volume = presence(volumes, items.volume);
   if (volume === 'conflict') return skip(`volume ${BUNDLE_VOLUME} already exists`);
   const mine = initContainerPresence(inits, items.initContainer);

@@ -1,6 +1,7 @@
 import { CustomObjectsApi, KubeConfig, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { applyClusterEvent, type ClusterEvent, type EventOutcome } from './cluster-events.js';
+import { logRejectedPolicy } from './log-issues.js';
 import type { PolicyStore } from './store.js';
 import { API_GROUP } from './types.js';
 
@@ -88,8 +89,10 @@ function log(logger: Logger, o: EventOutcome, resourceVersion: string | undefine
       logger.info({ policy: o.policy }, 'cluster policy removed');
       break;
     case 'rejected':
-      logger.warn(
-        { policy: o.policy, resourceVersion, issues: o.issues },
+      logRejectedPolicy(
+        logger,
+        { policy: o.policy, resourceVersion },
+        o.issues,
         o.keeping ? 'cluster policy rejected; keeping its last good version' : 'cluster policy rejected; not in force',
       );
       break;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { PolicyError } from './errors.js';
 import { parsePolicyText } from './load.js';
+import { logRejectedPolicy } from './log-issues.js';
 import type { PolicyStore } from './store.js';
 
 export interface PolicyWatch {
@@ -31,7 +32,7 @@ export function watchPolicyFile(file: string, store: PolicyStore, logger: Logger
       return true;
     } catch (err) {
       const issues = err instanceof PolicyError ? err.issues : [String(err)];
-      logger.warn({ file, issues, inForce: store.current().name }, 'policy rejected; keeping the last good policy');
+      logRejectedPolicy(logger, { file, inForce: store.current().name }, issues, 'policy rejected; keeping the last good policy');
       return false;
     }
   };

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC } from './defaults.js';
-import { PolicyError } from './errors.js';
-import { API_VERSION, POLICY_KIND, type Policy } from './types.js';
+import { PolicyError, PolicyFileError } from './errors.js';
+import { isJson } from '../json.js';
+import { API_VERSION, POLICY_CONFIG_KEY, POLICY_KIND, type Policy } from './types.js';
 import { validatePolicy, type PolicyDefaults } from './validate.js';
 
 const BUILTIN: Policy = Object.freeze({ name: DEFAULT_POLICY_NAME, spec: DEFAULT_SPEC });
@@ -17,6 +18,15 @@ export function builtinPolicy(defaults: PolicyDefaults = {}): Policy {
 
 /** Parses one NiFiTrustPolicy from YAML or JSON text; throws PolicyError naming every problem. */
 export function parsePolicyText(text: string, source: string, defaults: PolicyDefaults = {}): Policy {
+  return readPolicyText(text, source, defaults).policy;
+}
+
+/**
+ * Parses a policy, or the policy a ConfigMap holds under POLICY_CONFIG_KEY (the install's
+ * nifi-ca-guard-policy, as `kubectl get configmap -o yaml` prints it): handed a ConfigMap, a user means
+ * the policy in it. `text` is the policy's own text (the ConfigMap's value when it came in one).
+ */
+export function readPolicyText(text: string, source: string, defaults: PolicyDefaults = {}, inConfigMap = false): { policy: Policy; text: string } {
   const docs = parseAllDocuments(text).filter((d) => d.contents !== null);
   if (docs.length !== 1) throw new PolicyError(source, [`(file): must hold exactly one document, found ${docs.length}`]);
   const doc = docs[0]!;
@@ -25,21 +35,38 @@ export function parsePolicyText(text: string, source: string, defaults: PolicyDe
     const pos = e.linePos?.[0];
     throw new PolicyError(source, [`(file)${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`]);
   }
-  const result = validatePolicy(doc.toJS({ maxAliasCount: 100 }), defaults);
+  const js: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (!inConfigMap && isJson(js) && js.kind === 'ConfigMap') {
+    const inner = configMapPolicy(js, source);
+    return readPolicyText(inner.text, inner.source, defaults, true);
+  }
+  const result = validatePolicy(js, defaults);
   if (!result.ok) throw new PolicyError(source, result.issues);
-  return result.policy;
+  return { policy: result.policy, text };
 }
 
-/** Reads and validates a local policy file; `text` is what was validated (the watcher starts from it). */
-export function readPolicyFile(path: string, defaults: PolicyDefaults = {}): { policy: Policy; text: string } {
+function configMapPolicy(cm: Record<string, unknown>, source: string): { text: string; source: string } {
+  const name = isJson(cm.metadata) && typeof cm.metadata.name === 'string' ? cm.metadata.name : '(unnamed)';
+  const data = isJson(cm.data) ? cm.data : {};
+  const value = data[POLICY_CONFIG_KEY];
+  if (typeof value === 'string') return { text: value, source: `${source} (ConfigMap ${name}, key ${POLICY_CONFIG_KEY})` };
+  const keys = Object.keys(data);
+  throw new PolicyError(source, [
+    `(file): is ConfigMap ${name}, not a NiFiTrustPolicy, and its data has no ${POLICY_CONFIG_KEY} key (the key the install's policy ConfigMap holds the policy under)` +
+      `${keys.length > 0 ? `; it has ${keys.slice(0, 5).join(', ')}` : ''}: pass the policy file itself`,
+  ]);
+}
+
+/** Reads and validates a local policy file; `text` is the file's text (the watcher starts from it), `policyText` the policy's own. */
+export function readPolicyFile(path: string, defaults: PolicyDefaults = {}): { policy: Policy; text: string; policyText: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
-    throw new PolicyError(path, [`(file): cannot read (${code})`]);
+    throw new PolicyFileError(path, (err as NodeJS.ErrnoException).code ?? 'read error');
   }
-  return { policy: parsePolicyText(text, path, defaults), text };
+  const read = readPolicyText(text, path, defaults);
+  return { policy: read.policy, text, policyText: read.text };
 }
 
 /** Reads and validates a local policy file. */

@@ -3,6 +3,8 @@
 export const API_GROUP = 'nifi-ca-guard.io';
 export const API_VERSION = `${API_GROUP}/v1alpha1`;
 export const POLICY_KIND = 'NiFiTrustPolicy';
+/** The data key of the install's policy ConfigMap (mounted as the file `serve --policy` reads). */
+export const POLICY_CONFIG_KEY = 'policy.yaml';
 
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 

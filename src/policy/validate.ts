@@ -16,6 +16,7 @@ import {
   unknownKeys,
   type Issues,
 } from './fields.js';
+import { imageAllowed, imageProblem } from './image.js';
 import { parseSelectors } from './selectors.js';
 import {
   API_VERSION,
@@ -39,6 +40,11 @@ export interface PolicyDefaults {
    * webhook's own image by the install, so both change together (a kustomize `images:` edit, a Helm value).
    */
   readonly initImage?: string;
+  /**
+   * `serve --allowed-init-images`: the images a policy may name for the injected init containers (they run
+   * in NiFi and nifi-ca pods beside the CA key). undefined: no restriction (offline tools, tests).
+   */
+  readonly allowedInitImages?: readonly string[];
 }
 
 /** Resource names a container may request without a domain (extended resources carry one). */
@@ -59,14 +65,17 @@ export function validatePolicy(doc: unknown, defaults: PolicyDefaults = {}): Val
   const name = optString(metadata, 'name', 'metadata', issues, DEFAULT_POLICY_NAME);
   if (!isDnsSubdomain(name)) issues.push('metadata.name: must be a DNS subdomain (lowercase alphanumerics, "-" and ".")');
   const initDefaults = defaults.initImage === undefined ? DEFAULT_SPEC.trustBundle.initContainer : { ...DEFAULT_SPEC.trustBundle.initContainer, image: defaults.initImage };
-  const spec = parseSpec(optObject(doc, 'spec', '', issues), 'spec', issues, initDefaults);
+  const spec = parseSpec(optObject(doc, 'spec', '', issues), 'spec', issues, { ...initDefaults, allowed: defaults.allowedInitImages });
   // Paths were built with a leading "." for top-level keys; drop it for readability.
   const clean = issues.map((i) => (i.startsWith('.') ? i.slice(1) : i));
   if (clean.length > 0) return { ok: false, issues: clean };
   return { ok: true, policy: deepFreeze({ name, spec }) };
 }
 
-function parseSpec(s: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): PolicySpec {
+/** An init container's defaults, and the allowlist its image must match when the policy names one. */
+type InitDefaults = InitContainerSpec & { allowed: readonly string[] | undefined };
+
+function parseSpec(s: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitDefaults): PolicySpec {
   const d = DEFAULT_SPEC;
   unknownKeys(s, ['namespaces', 'nifi', 'ca', 'placement', 'trustBundle', 'caPinning', 'enforcement', 'allowOptOut'], path, issues);
   const namespaces = optStringArray(s, 'namespaces', path, issues, d.namespaces);
@@ -87,7 +96,7 @@ function parseSpec(s: Record<string, unknown>, path: string, issues: Issues, ini
     placement: parsePlacement(optObject(s, 'placement', path, issues), `${path}.placement`, issues),
     trustBundle,
     // The restore init container runs the same image: it follows trustBundle.initContainer unless set.
-    caPinning: parseCaPinning(optObject(s, 'caPinning', path, issues), `${path}.caPinning`, issues, trustBundle.initContainer),
+    caPinning: parseCaPinning(optObject(s, 'caPinning', path, issues), `${path}.caPinning`, issues, { ...trustBundle.initContainer, allowed: initDefaults.allowed }),
     enforcement: optEnum(s, 'enforcement', path, issues, ['enforce', 'audit'], d.enforcement),
     allowOptOut: optBool(s, 'allowOptOut', path, issues, d.allowOptOut),
   };
@@ -108,7 +117,7 @@ function parsePlacement(p: Record<string, unknown>, path: string, issues: Issues
   return { mode: optEnum(p, 'mode', path, issues, ['required', 'preferred', 'off'], d.mode), topologyKey, weight };
 }
 
-function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): TrustBundleSpec {
+function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitDefaults): TrustBundleSpec {
   const d = DEFAULT_SPEC.trustBundle;
   unknownKeys(t, ['enabled', 'wiring', 'secretName', 'key', 'format', 'mountPath', 'containers', 'password', 'merge', 'initContainer'], path, issues);
   const secretName = secretNameField(t, path, issues, d.secretName);
@@ -194,7 +203,7 @@ function uidField(obj: Record<string, unknown>, path: string, issues: Issues, fa
   return v;
 }
 
-function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitContainerSpec): CaPinningSpec {
+function parseCaPinning(c: Record<string, unknown>, path: string, issues: Issues, initDefaults: InitDefaults): CaPinningSpec {
   const d = DEFAULT_SPEC.caPinning;
   unknownKeys(c, ['enabled', 'secretName', 'workDir', 'containers', 'runAsUser', 'initContainer'], path, issues);
   const secretName = secretNameField(c, path, issues, d.secretName);
@@ -253,12 +262,25 @@ function parseInitContainer(
   c: Record<string, unknown>,
   path: string,
   issues: Issues,
-  d: InitContainerSpec,
+  d: InitDefaults,
 ): InitContainerSpec {
   unknownKeys(c, ['image', 'imagePullPolicy', 'resources'], path, issues);
   const image = optString(c, 'image', path, issues, d.image);
-  // Only a value given here is checked: an inherited default was checked where it was given.
-  if (c.image !== undefined && (image.trim() === '' || /\s/.test(image))) issues.push(`${path}.image: must be a non-empty image reference`);
+  // Only a value given here is checked: an inherited default was checked where it was given (serve
+  // checks its --init-image against the allowlist at start-up).
+  if (c.image !== undefined && typeof c.image === 'string') {
+    if (image.trim() === '' || /\s/.test(image)) issues.push(`${path}.image: must be a non-empty image reference`);
+    else if (d.allowed !== undefined) {
+      const problem = imageProblem(image);
+      if (problem) issues.push(`${path}.image: ${problem}`);
+      else if (!imageAllowed(image, d.allowed)) {
+        issues.push(
+          `${path}.image: ${image} is not allowed by the webhook's --allowed-init-images (${d.allowed.join(', ')}): ` +
+            "name an allowed image, preferably by digest, or leave it out to run the webhook's own",
+        );
+      }
+    }
+  }
   return {
     image,
     imagePullPolicy: optEnum(c, 'imagePullPolicy', path, issues, ['Always', 'IfNotPresent', 'Never'], d.imagePullPolicy),

@@ -2,6 +2,7 @@ import type { Operation } from 'fast-json-patch';
 import { mutatePod } from '../mutation/mutate.js';
 import { isJson, podLabels, type Json } from '../mutation/pod.js';
 import type { Policy } from '../policy/types.js';
+import { expandLists } from './read.js';
 import { looksLike, type Look } from './looks.js';
 import { findTemplate, podFromTemplate, pointerPrefix, withPod } from './templates.js';
 
@@ -27,11 +28,12 @@ export interface PodFacts {
   look: Look | undefined;
 }
 
-/** Expands Lists so each object is previewed on its own, as kubectl apply would send them. */
+/**
+ * Expands Lists so each object is previewed on its own, as kubectl apply would send them; a no-op on
+ * what parseObjects returned. Throws one line naming the object and field on a malformed List.
+ */
 export function flatten(objects: readonly Json[]): Json[] {
-  return objects.flatMap((o) => (o.kind === 'List' || (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)))
-    ? flatten((o.items as unknown[]).filter(isJson))
-    : [o]);
+  return expandLists(objects, 'input');
 }
 
 /** Mutates each Pod or workload template exactly as the webhook would; other objects pass through. */

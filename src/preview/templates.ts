@@ -29,6 +29,34 @@ export function findTemplate(obj: Json): PodTemplateRef | undefined {
   return isJson(cur) ? { owner: obj, keys } : undefined;
 }
 
+/**
+ * Why a workload's pod template cannot be read (e.g. `spec.template: 3`), naming the field; undefined
+ * when it can, and for kinds that create no pods. The API server would refuse such an object, so
+ * preview refuses it too rather than pass it through as "not a pod".
+ */
+export function templateProblem(obj: Json): string | undefined {
+  const keys = typeof obj.kind === 'string' ? TEMPLATE_PATHS[obj.kind] : undefined;
+  if (!keys) return undefined;
+  const ref = `${obj.kind}/${name(obj)}`;
+  let cur: unknown = obj;
+  for (let i = 0; i < keys.length; i++) {
+    cur = (cur as Json)[keys[i]!];
+    if (cur === undefined || cur === null) return `${ref}: ${keys.join('.')}: missing (the pod template is required)`;
+    if (!isJson(cur)) return `${ref}: ${keys.slice(0, i + 1).join('.')}: must be an object`;
+  }
+  const template = cur as Json;
+  for (const part of ['metadata', 'spec']) {
+    const v = template[part];
+    if (v !== undefined && v !== null && !isJson(v)) return `${ref}: ${[...keys, part].join('.')}: must be an object`;
+  }
+  return undefined;
+}
+
+function name(obj: Json): string {
+  const meta = isJson(obj.metadata) ? obj.metadata : {};
+  return typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? `${meta.generateName}*` : '(unnamed)';
+}
+
 export function templateOf(ref: PodTemplateRef): Json {
   let cur: Json = ref.owner;
   for (const k of ref.keys) cur = cur[k] as Json;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/install/types.js';
+import { resolveConfig } from '../../src/config.js';
 import { parsePolicyText } from '../../src/policy/load.js';
 import { VERSION } from '../../src/version.js';
 import { sharedPki } from '../support/pki.js';
@@ -239,6 +240,25 @@ describe('chart: helm template', () => {
         }
       });
     }
+  });
+
+  describe('allowedInitImages: the init images a policy may name', () => {
+    const settings = (c: ReturnType<typeof webhookContainer>) =>
+      resolveConfig({}, Object.fromEntries([...envMap(c)].filter(([, v]) => typeof v === 'string')) as Record<string, string>);
+    it('[] (the default): every tag and digest of the webhook image repository, as serve resolves it', async () => {
+      const c = webhookContainer(only(await template({ values: { image: { repository: 'registry.example.com/nifi-ca-guard' } } }), 'Deployment'));
+      expect(envMap(c).get('NIFI_CA_GUARD_ALLOWED_INIT_IMAGES')).to.equal('');
+      expect(settings(c).allowedInitImages).to.deep.equal(['registry.example.com/nifi-ca-guard:*', 'registry.example.com/nifi-ca-guard@*']);
+    });
+    it('a list: comma-joined into the variable serve reads', async () => {
+      const DIGEST = `sha256:${'ab'.repeat(32)}`;
+      const values = { image: { repository: 'registry.example.com/nifi-ca-guard', digest: DIGEST }, allowedInitImages: ['registry.example.com/nifi-ca-guard@sha256:*', 'mirror.example.com/nifi-ca-guard@sha256:*'] };
+      const c = webhookContainer(only(await template({ values }), 'Deployment'));
+      expect(envMap(c).get('NIFI_CA_GUARD_ALLOWED_INIT_IMAGES')).to.equal('registry.example.com/nifi-ca-guard@sha256:*,mirror.example.com/nifi-ca-guard@sha256:*');
+      // The chart's image is repository:tag@digest, pulled by digest: a digests-only allowlist lets it through.
+      expect(settings(c).initImage).to.equal(`registry.example.com/nifi-ca-guard:${VERSION}@${DIGEST}`);
+      expect(settings(c).allowedInitImages).to.have.length(2);
+    });
   });
 
   it("the webhook's pod and container run as the base's: uid 65532, read-only root, no capabilities, RuntimeDefault seccomp", async () => {

@@ -171,7 +171,7 @@ describe('cli: nifi-ca-guard certs', () => {
     writeFileSync(file, '');
     const res = await runCli(['certs', '--out', join(file, 'sub')]);
     expect(res.code).to.equal(1);
-    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --out .*: cannot write \(ENOTDIR\)$/);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --out .*\/sub: .*\/a-file exists and is not a directory; choose another directory$/);
   });
 
   it('a failed write leaves no temporary file behind (no stray copy of the private key)', async () => {

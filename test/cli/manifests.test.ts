@@ -110,6 +110,15 @@ describe('cli: nifi-ca-guard manifests', () => {
     expect(cm.data['policy.yaml']).to.include('# cetic/helm-nifi 0.7.x');
   });
 
+  it('takes the install\'s policy ConfigMap as --policy: its policy.yaml goes into the new ConfigMap, not the ConfigMap itself', async () => {
+    const first = await cli(['manifests', '--policy', file('cetic-for-cm.yaml', CETIC)]);
+    expect(first.code, first.stderr).to.equal(0);
+    const cm = objects(first.stdout).find((d) => d.kind === 'ConfigMap')!;
+    const again = await cli(['manifests', '--policy', file('cm.yaml', JSON.stringify(cm))]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.equal(first.stdout);
+  });
+
   it('a policy naming another init-container image: replaced, with one note on stderr', async () => {
     const text = CETIC.replace('    format: jks\n', '    format: jks\n    initContainer: {image: "nifi-ca-guard:0.0.1"}\n');
     const r = await cli(['manifests', '--policy', file('old-image.yaml', text), '--image', 'nifi-ca-guard:9.9.9']);
@@ -174,18 +183,18 @@ describe('cli: nifi-ca-guard manifests', () => {
 
   const errors: Array<{ name: string; args: string[]; line: RegExp }> = [
     {
-      name: 'an invalid policy: the field paths, as other commands give them',
+      name: 'an invalid policy: the field path, as other commands give it',
       args: ['--policy', join(root, 'invalid.yaml')],
-      line: /^nifi-ca-guard: invalid policy .*invalid\.yaml: spec\.trustBundle\.formt: unknown field; spec\.placement\.mode: must be one of required, preferred, off$/,
+      line: /^nifi-ca-guard: invalid policy .*invalid\.yaml: spec\.placement\.mode: must be one of required, preferred, off$/,
     },
-    { name: 'a missing policy file', args: ['--policy', join(root, 'nope.yaml')], line: /^nifi-ca-guard: invalid policy .*nope\.yaml: \(file\): cannot read \(ENOENT\)$/ },
+    { name: 'a missing policy file', args: ['--policy', join(root, 'nope.yaml')], line: /^nifi-ca-guard: policy file .*nope\.yaml does not exist: pass the path of a NiFiTrustPolicy file / },
     { name: 'a policy file that is not YAML', args: ['--policy', join(root, 'broken.yaml')], line: /^nifi-ca-guard: invalid policy .*broken\.yaml: \(file\):\d+:\d+: not valid YAML: / },
     { name: 'a bad --namespace', args: ['--policy', join(root, 'ok.yaml'), '--namespace', 'Bad_NS'], line: /^nifi-ca-guard: --namespace: must be a namespace name \(DNS label\), got "Bad_NS"$/ },
     { name: 'an empty -n', args: ['--policy', join(root, 'ok.yaml'), '-n', ''], line: /^nifi-ca-guard: --namespace: must be a namespace name \(DNS label\), got ""$/ },
     { name: 'a bad --image', args: ['--policy', join(root, 'ok.yaml'), '--image', 'my image'], line: /^nifi-ca-guard: --image: must be an image reference such as .*, got "my image"$/ },
   ];
   before(() => {
-    file('invalid.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}, trustBundle: {formt: jks}}\n');
+    file('invalid.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}}\n');
     file('broken.yaml', 'apiVersion: [\n');
     file('ok.yaml', DEFAULT_POLICY_TEXT);
   });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliStdin } from '../support/cli.js';
 import { repoPath } from '../support/paths.js';
 import { cli } from '../support/run.js';
 
@@ -20,10 +20,95 @@ describe('cli: nifi-ca-guard preview, bad input', () => {
     { name: 'a missing file', args: ['-f', join(root, 'nope.yaml')], error: /^nifi-ca-guard: cannot read .*nope\.yaml: ENOENT$/ },
     { name: 'a bad third document', args: ['-f', file('multi.yaml', 'kind: A\n---\nkind: B\n---\nkind: [\n')], error: /^nifi-ca-guard: .*multi\.yaml: document 3 \(line \d+\): not valid YAML or JSON: / },
     { name: 'a top-level list', args: ['-f', file('list.json', '[1, 2]')], error: /^nifi-ca-guard: .*list\.json: must be a Kubernetes object, not a list$/ },
-    { name: 'an invalid policy', args: ['-f', pod, '--policy', file('bad-policy.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}, trustBundle: {formt: jks}}\n')], error: /^nifi-ca-guard: invalid policy .*: spec\.trustBundle\.formt: unknown field; spec\.placement\.mode: must be one of required, preferred, off$/ },
+    { name: 'a policy with one problem', args: ['-f', pod, '--policy', file('one-problem.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}}\n')], error: /^nifi-ca-guard: invalid policy .*one-problem\.yaml: spec\.placement\.mode: must be one of required, preferred, off$/ },
+    { name: 'a missing policy file', args: ['-f', pod, '--policy', join(root, 'no-policy.yaml')], error: /^nifi-ca-guard: policy file .*no-policy\.yaml does not exist: pass the path of a NiFiTrustPolicy file \(YAML or JSON; `nifi-ca-guard policy suggest` writes one\)$/ },
+    { name: 'a directory as the policy', args: ['-f', pod, '--policy', root], error: /^nifi-ca-guard: policy file .* is a directory: pass the policy file itself \(e\.g\. .*\/policy\.yaml\)$/ },
+    { name: 'a ConfigMap without the policy key', args: ['-f', pod, '--policy', file('other-cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {nifi.properties: x}\n')], error: /^nifi-ca-guard: invalid policy .*other-cm\.yaml: \(file\): is ConfigMap settings, not a NiFiTrustPolicy, and its data has no policy\.yaml key \(.*\); it has nifi\.properties: pass the policy file itself$/ },
     { name: 'an empty namespace', args: ['-f', pod, '-n', ''], error: /^nifi-ca-guard: -n: must be a namespace name \(DNS label\), got ""$/ },
     { name: 'a namespace that is no DNS label', args: ['-f', pod, '-n', 'Bad/NS'], error: /^nifi-ca-guard: -n: must be a namespace name \(DNS label\), got "Bad\/NS"$/ },
   ];
+  // Wrong types where preview reads structure (issue 10: a List without items crashed with a TypeError).
+  const shapes: Array<{ name: string; text: string; error: RegExp }> = [
+    { name: 'an empty List (no items)', text: 'apiVersion: v1\nkind: List\n', error: /^nifi-ca-guard: \(stdin\): no Kubernetes objects found$/ },
+    { name: 'a List with items: null', text: 'apiVersion: v1\nkind: List\nitems: null\n', error: /^nifi-ca-guard: \(stdin\): no Kubernetes objects found$/ },
+    { name: 'a List whose items is a number', text: 'apiVersion: v1\nkind: List\nitems: 5\n', error: /^nifi-ca-guard: \(stdin\): items: must be a list of objects, not number 5$/ },
+    { name: 'a List whose items is an object', text: 'kind: List\nitems: {kind: Pod}\n', error: /^nifi-ca-guard: \(stdin\): items: must be a list of objects, not an object$/ },
+    { name: 'a PodList item that is null', text: 'kind: PodList\nitems: [{kind: Pod}, null]\n', error: /^nifi-ca-guard: \(stdin\): items\[1\]: must be a Kubernetes object, not null$/ },
+    { name: 'a scalar in a nested List', text: 'kind: Pod\n---\nkind: List\nitems: [{kind: List, items: [{kind: Pod}, "x"]}]\n', error: /^nifi-ca-guard: \(stdin\): document 2: items\[0\]\.items\[1\]: must be a Kubernetes object, not string "x"$/ },
+    { name: 'a List item without kind', text: 'kind: List\nitems: [{metadata: {name: a}}]\n', error: /^nifi-ca-guard: \(stdin\): items\[0\]: has no kind$/ },
+    { name: 'a scalar document', text: '42\n', error: /^nifi-ca-guard: \(stdin\): must be a Kubernetes object, not number 42$/ },
+    { name: 'a second document that is a string', text: 'kind: Pod\n---\nhello\n', error: /^nifi-ca-guard: \(stdin\): document 2: must be a Kubernetes object, not string "hello"$/ },
+    { name: 'metadata as a list', text: 'kind: Pod\nmetadata: [a]\n', error: /^nifi-ca-guard: \(stdin\): metadata: must be an object, not a list$/ },
+    { name: 'a StatefulSet template that is a number', text: 'kind: StatefulSet\nmetadata: {name: web}\nspec: {template: 3}\n', error: /^nifi-ca-guard: \(stdin\): StatefulSet\/web: spec\.template: must be an object$/ },
+    { name: 'a Deployment without a template', text: 'kind: Deployment\nmetadata: {name: d}\nspec: {}\n', error: /^nifi-ca-guard: \(stdin\): Deployment\/d: spec\.template: missing \(the pod template is required\)$/ },
+    { name: 'a CronJob whose jobTemplate is a string', text: 'kind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: x}\n', error: /^nifi-ca-guard: \(stdin\): CronJob\/c: spec\.jobTemplate: must be an object$/ },
+    { name: 'a template spec that is a list', text: 'kind: DaemonSet\nmetadata: {name: d}\nspec: {template: {spec: []}}\n', error: /^nifi-ca-guard: \(stdin\): DaemonSet\/d: spec\.template\.spec: must be an object$/ },
+  ];
+  for (const c of shapes) {
+    it(`exits 1 naming the document and field for ${c.name} on stdin`, async () => {
+      const res = await runCliStdin(['preview', '-f', '-'], c.text);
+      expect(res.code, res.stderr).to.equal(1);
+      expect(res.stdout).to.equal('');
+      expect(res.stderr.trim().split('\n'), res.stderr).to.have.length(1);
+      expect(res.stderr.trim()).to.match(c.error);
+    });
+  }
+
+  // Deeper wrong types are the webhook's business: preview answers as it would (warnings), never a crash.
+  const deep = [
+    'kind: Pod\nmetadata: {labels: {app: nifi}}\nspec: {containers: 5, volumes: x, initContainers: {}}\n',
+    'kind: Pod\nmetadata: {labels: {app: nifi-ca}, annotations: 3}\nspec: {containers: [null, 3, {name: c, command: 5, args: {}}], affinity: 3}\n',
+    'kind: Pod\nmetadata: {labels: [app]}\nspec: {containers: [{name: n, env: 5, volumeMounts: x, securityContext: 3}], securityContext: 4}\n',
+  ];
+  deep.forEach((text, n) => {
+    it(`previews malformed pod fields without crashing (${n + 1})`, async () => {
+      const res = await runCliStdin(['preview', '-f', '-'], text);
+      expect(res.code, res.stderr).to.equal(0);
+      expect(res.stderr).to.not.match(/Cannot read|is not a function|TypeError/);
+      expect(res.stdout).to.match(/^kind: Pod$/m);
+    });
+  });
+
+  it('prints a policy with several problems as one problem per line, each with its field path', async () => {
+    const bad = file('bad-policy.yaml', 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec: {placement: {mode: sometimes}, trustBundle: {formt: jks}}\n');
+    const res = await runCli(['preview', '-f', pod, '--policy', bad]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stdout).to.equal('');
+    expect(res.stderr.split('\n')).to.deep.equal([
+      `nifi-ca-guard: invalid policy ${bad}: 2 problems:`,
+      '  spec.trustBundle.formt: unknown field',
+      '  spec.placement.mode: must be one of required, preferred, off',
+      '',
+    ]);
+  });
+
+  it('caps a policy with very many problems at 50 lines and counts the rest', async () => {
+    const keys = Array.from({ length: 120 }, (_, i) => `  k${i}: 1`).join('\n');
+    const bad = file('many.yaml', `apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nspec:\n${keys}\n`);
+    const res = await runCli(['preview', '-f', pod, '--policy', bad]);
+    expect(res.code, res.stderr).to.equal(1);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines[0]).to.equal(`nifi-ca-guard: invalid policy ${bad}: 120 problems:`);
+    expect(lines.slice(1, 51).every((l) => /^  spec\.k\d+: unknown field$/.test(l)), lines.join('\n')).to.equal(true);
+    expect(lines.slice(51)).to.deep.equal(['  ... and 70 more']);
+  });
+
+  it('reads the policy out of the install\'s ConfigMap (policy.yaml key), as kubectl get -o yaml prints it', async () => {
+    const policyText = 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: from-cm}\nspec: {placement: {mode: preferred}}\n';
+    const cm = file('cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nifi-ca-guard-policy, namespace: nifi-ca-guard}\ndata:\n  policy.yaml: |\n${policyText.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    const viaCm = await runCli(['preview', '-f', pod, '--policy', cm]);
+    const direct = await runCli(['preview', '-f', pod, '--policy', file('direct.yaml', policyText)]);
+    expect(viaCm.code, viaCm.stderr).to.equal(0);
+    expect(viaCm.stdout).to.equal(direct.stdout);
+    expect(viaCm.stdout).to.include('nifi-ca-guard.io/policy: from-cm');
+    expect(viaCm.stdout).to.include('preferredDuringSchedulingIgnoredDuringExecution');
+    // Problems inside it name the ConfigMap and key.
+    const bad = file('bad-cm.yaml', 'kind: ConfigMap\nmetadata: {name: p}\ndata:\n  policy.yaml: "kind: NiFiTrustPolicy\\napiVersion: nifi-ca-guard.io/v1alpha1\\nspec: {enforcment: audit}"\n');
+    const res = await runCli(['preview', '-f', pod, '--policy', bad]);
+    expect(res.code).to.equal(1);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: invalid policy .*bad-cm\.yaml \(ConfigMap p, key policy\.yaml\): spec\.enforcment: unknown field$/);
+  });
+
   for (const c of cases) {
     it(`exits 1 with one line and no output for ${c.name}`, async () => {
       const res = await runCli(['preview', ...c.args]);

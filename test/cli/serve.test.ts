@@ -115,7 +115,7 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     { name: 'a missing certificate file', args: () => ['--tls-cert', join(dir, 'nope.crt'), '--tls-key', join(dir, 'tls.key')], error: /^nifi-ca-guard: TLS: .*nope\.crt: cannot read \(ENOENT\)$/ },
     { name: 'a key that does not match', args: () => ['--tls-cert', join(dir, 'ca.crt'), '--tls-key', join(dir, 'tls.key')], error: /^nifi-ca-guard: TLS: .*does not match the certificate$/ },
     { name: 'a bad port', args: () => ['--port', 'http', ...tlsArgs()], error: /^nifi-ca-guard: --port: must be an integer/ },
-    { name: 'a missing policy file', args: () => ['--policy', join(dir, 'no-policy.yaml'), ...tlsArgs()], error: /^nifi-ca-guard: --policy .*no-policy\.yaml: / },
+    { name: 'a missing policy file', args: () => ['--policy', join(dir, 'no-policy.yaml'), ...tlsArgs()], error: /^nifi-ca-guard: policy file .*no-policy\.yaml does not exist: pass the path of a NiFiTrustPolicy file / },
     {
       name: 'a kubeconfig that cannot be read, with --watch-policies',
       args: () => ['--watch-policies', ...tlsArgs()],
@@ -146,7 +146,7 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
     writeFileSync(file, 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: bad}\nspec:\n  placement: {mode: sometimes}\n');
     const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--policy', file, ...tlsArgs()]);
     expect(res.code, res.stderr).to.equal(1);
-    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --policy .*bad-policy\.yaml: .*placement/);
+    expect(res.stderr.trim()).to.match(/^nifi-ca-guard: invalid policy .*bad-policy\.yaml: spec\.placement\.mode: must be one of/);
     expect(res.stderr.trim().split('\n')).to.have.length(1);
   });
 

@@ -20,17 +20,48 @@ describe('ca-pinning planner', () => {
     const pod = podOf({ initContainers: [{ name: 'other', image: 'x' }], containers: [toolkit()] });
     const out = planCaPinning(pod, cp);
     expect(out.state).to.equal('added');
-    expect(out.notes).to.deep.equal(['added CA restore init container from Secret nifi-ca-keystore into /var/lib/nifi-ca']);
+    expect(out.notes).to.deep.equal(['added CA restore init container from Secret nifi-ca-keystore into /var/lib/nifi-ca', 'set fsGroup 1000, so the restore reads the CA Secret (mode 0440)']);
     expect(out.warnings).to.deep.equal([]);
     const s = spec(pod);
     expect(s.volumes).to.deep.equal([
-      { name: 'nifi-ca-guard-ca-secret', secret: { secretName: 'nifi-ca-keystore' } },
+      { name: 'nifi-ca-guard-ca-secret', secret: { secretName: 'nifi-ca-keystore', defaultMode: 0o440 } },
       { name: 'nifi-ca-guard-ca-workdir', emptyDir: {} },
     ]);
     expect((s.initContainers as Json[]).map((c) => c.name)).to.deep.equal(['nifi-ca-guard-ca-restore', 'other']);
     const c = (s.containers as Json[])[0]!;
     expect(c.volumeMounts).to.deep.equal([{ name: 'nifi-ca-guard-ca-workdir', mountPath: '/var/lib/nifi-ca' }]);
     expect(c.workingDir).to.equal('/var/lib/nifi-ca');
+  });
+
+  // Issue 10: the CA Secret (private key, passwords) had no defaultMode, so 0644. Its files are root's:
+  // at 0440 the restore container (never root) reads them through the pod's fsGroup.
+  const fsGroups: Array<{ name: string; pod: Json; fsGroup: number; note: boolean }> = [
+    { name: 'no securityContext: the policy uid as group', pod: { containers: [toolkit()] }, fsGroup: 1000, note: true },
+    { name: 'the toolkit\'s runAsGroup', pod: { containers: [toolkit({ securityContext: { runAsUser: 1001, runAsGroup: 2000 } })] }, fsGroup: 2000, note: true },
+    { name: 'the pod\'s runAsGroup', pod: { securityContext: { runAsUser: 1001, runAsGroup: 3000 }, containers: [toolkit()] }, fsGroup: 3000, note: true },
+    { name: 'the toolkit\'s uid when no group is set', pod: { securityContext: { runAsUser: 1001 }, containers: [toolkit()] }, fsGroup: 1001, note: true },
+    { name: 'the pod\'s own fsGroup, kept', pod: { securityContext: { runAsUser: 1000, fsGroup: 4000 }, containers: [toolkit()] }, fsGroup: 4000, note: false },
+  ];
+  for (const c of fsGroups) {
+    it(`mounts the CA Secret 0440 and reads it through fsGroup: ${c.name}`, () => {
+      const pod = podOf(structuredClone(c.pod));
+      const out = planCaPinning(pod, cp);
+      expect(out.state).to.equal('added');
+      const s = spec(pod);
+      expect(((s.volumes as Json[])[0]!.secret as Json).defaultMode).to.equal(0o440);
+      expect((s.securityContext as Json).fsGroup).to.equal(c.fsGroup);
+      expect(out.notes!.includes(`set fsGroup ${c.fsGroup}, so the restore reads the CA Secret (mode 0440)`)).to.equal(c.note);
+      const before = structuredClone(pod);
+      expect(planCaPinning(pod, cp).state, 'a second pass changes nothing').to.equal('present');
+      expect(pod).to.deep.equal(before);
+    });
+  }
+
+  it('skips a pod whose securityContext is malformed rather than replace it', () => {
+    const pod = podOf({ securityContext: 'x', containers: [toolkit()] });
+    const out = planCaPinning(pod, cp);
+    expect(out.state).to.equal('skipped');
+    expect(out.warnings).to.deep.equal(['spec.securityContext is malformed; CA pinning not injected']);
   });
 
   it('restores with this image: nifi-ca-guard ca restore, as the toolkit uid, restricted', () => {
@@ -65,7 +96,7 @@ describe('ca-pinning planner', () => {
     const s = spec(pod);
     // What the API server adds when it decodes the patched pod.
     Object.assign((s.initContainers as Json[])[0]!, { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
-    ((s.volumes as Json[])[0]!.secret as Json).defaultMode = 420;
+    ((s.volumes as Json[])[0]!.secret as Json).defaultMode ??= 420; // only where none was given
     Object.assign((s.containers as Json[])[0]!, { terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' });
     const before = structuredClone(pod);
     const again = planCaPinning(pod, cp);

@@ -37,8 +37,14 @@ describe('policy file reload', () => {
       writeFileSync(file, doc('third', 'sometimes').replace('kind: NiFiTrustPolicy', 'kind: Nope'));
       expect(watch.check()).to.equal(false);
       expect(store.current().name).to.equal('second');
+      // One line per issue with its field path, then the summary (issue 10: all issues came as one long line).
       const rejected = logs.records().find((r) => r.msg === 'policy rejected; keeping the last good policy');
-      expect(rejected?.issues).to.deep.equal(['kind: must be NiFiTrustPolicy', 'spec.placement.mode: must be one of required, preferred, off']);
+      expect(rejected?.problems).to.equal(2);
+      expect(rejected).to.not.have.property('issues');
+      expect(logs.records().filter((r) => r.msg === 'policy problem').map((r) => [r.file, r.issue])).to.deep.equal([
+        [file, 'kind: must be NiFiTrustPolicy'],
+        [file, 'spec.placement.mode: must be one of required, preferred, off'],
+      ]);
 
       rmSync(file);
       expect(watch.check(), 'a vanished file keeps the policy').to.equal(false);

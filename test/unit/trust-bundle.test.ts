@@ -137,12 +137,29 @@ describe('trust-bundle planner', () => {
     const s = spec(pod);
     // What the API server adds when it decodes the patched pod.
     Object.assign((s.initContainers as Json[])[0]!, { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: { limits: { cpu: '200m', memory: '128Mi' }, requests: { cpu: '10m', memory: '32Mi' } } });
-    ((s.volumes as Json[])[0]!.secret as Json).defaultMode = 420;
+    ((s.volumes as Json[])[0]!.secret as Json).defaultMode ??= 420; // only where none was given
     const before = structuredClone(pod);
     const again = planTrustBundle(pod, tb);
     expect(again.state).to.equal('present');
     expect(again.warnings).to.deep.equal([]);
     expect(pod).to.deep.equal(before);
+  });
+});
+
+// Issue 10: the bundle Secret had no defaultMode (0644). Its files are root's; our init container is not.
+describe('trust-bundle Secret mode', () => {
+  it('is 0440 where the pod has fsGroup (the init container reads through the group)', () => {
+    const pod = podOf({ securityContext: { runAsUser: 1000, fsGroup: 1000 }, containers: [nifi({ env: [AUTH_TLS] })] });
+    planTrustBundle(pod, tb);
+    expect(((spec(pod).volumes as Json[])[0]!.secret as Json).defaultMode).to.equal(0o440);
+    expect((spec(pod).securityContext as Json).fsGroup).to.equal(1000);
+  });
+
+  it('is 0444 without fsGroup: public certificates, and no fsGroup forced onto NiFi\'s volumes', () => {
+    const pod = podOf({ containers: [nifi({ env: [AUTH_TLS] })] });
+    planTrustBundle(pod, tb);
+    expect(((spec(pod).volumes as Json[])[0]!.secret as Json).defaultMode).to.equal(0o444);
+    expect(spec(pod).securityContext).to.equal(undefined);
   });
 });
 

@@ -54,6 +54,17 @@ describe('trust merge planner', () => {
     expect(spec(pod).containers).to.deep.equal(containersBefore);
   });
 
+  it('mounts the bundle Secret 0440 with the pod\'s fsGroup (cetic sets 1000), 0444 without one', () => {
+    const pod = ceticPod();
+    planTrustMerge(pod, tb);
+    expect(((spec(pod).volumes as Json[])[1]!.secret as Json).defaultMode).to.equal(0o440);
+    const bare = ceticPod();
+    delete (spec(bare).securityContext as Json).fsGroup;
+    planTrustMerge(bare, tb);
+    expect(((spec(bare).volumes as Json[])[1]!.secret as Json).defaultMode).to.equal(0o444);
+    expect(spec(bare).securityContext).to.deep.equal({ runAsUser: 1000 });
+  });
+
   it('is idempotent: a second pass finds its own step and changes nothing', () => {
     const pod = ceticPod();
     planTrustMerge(pod, tb);
