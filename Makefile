@@ -14,7 +14,7 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node helm test-chart release-manifest cluster-up cluster-down standins
+.PHONY: install build certs run test unit test-java jdk e2e bench bench-abuse clean image image-test image-measure node helm test-chart release-manifest cluster-up cluster-down standins
 
 node: $(NODE)
 $(NODE):
@@ -83,6 +83,10 @@ test-java: jdk build
 
 bench: build
 	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
+
+# Not asserted: figures for sizing (the Deployment's memory limit). BENCH_IDLE_CONNECTIONS=3000 by default.
+bench-abuse: build
+	$(NODE) dist/test/bench/abuse.bench.js
 
 # The container image, with podman from Debian's packages (installed when missing) on local base images
 # made from Debian's packages and the pinned Node.js (hack/image/); also .build/image/nifi-ca-guard-<version>.tar.

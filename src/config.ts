@@ -10,7 +10,10 @@ export type TlsMode = (typeof TLS_MODES)[number];
 
 /** Everything `serve` needs, resolved once and frozen. */
 export interface RuntimeConfig {
+  /** `::` (dual-stack; 0.0.0.0 where the host has no IPv6). */
   readonly host: string;
+  /** Open connections beyond this are dropped at accept; each costs native memory (see docs/install.md). */
+  readonly maxConnections: number;
   readonly port: number;
   readonly tlsCert: string;
   readonly tlsKey: string;
@@ -62,7 +65,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const DEFAULTS: RuntimeConfig = Object.freeze({
-  host: '0.0.0.0',
+  host: '::',
+  maxConnections: 1000,
   port: 8443,
   tlsCert: '/etc/nifi-ca-guard/tls/tls.crt',
   tlsKey: '/etc/nifi-ca-guard/tls/tls.key',
@@ -94,6 +98,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
 /** Raw flag values as commander hands them over (strings; absent when not given). */
 export interface ConfigFlags {
   host?: string;
+  maxConnections?: string;
   port?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -124,6 +129,7 @@ export interface ConfigFlags {
 /** Each setting's environment variable; a flag wins over its variable, which wins over the default. */
 export const ENV = Object.freeze({
   host: 'NIFI_CA_GUARD_HOST',
+  maxConnections: 'NIFI_CA_GUARD_MAX_CONNECTIONS',
   port: 'NIFI_CA_GUARD_PORT',
   tlsCert: 'NIFI_CA_GUARD_TLS_CERT',
   tlsKey: 'NIFI_CA_GUARD_TLS_KEY',
@@ -284,6 +290,7 @@ export function resolveConfig(
   const initImage = image('initImage');
   const config: RuntimeConfig = Object.freeze({
     host: text('host', DEFAULTS.host),
+    maxConnections: int('maxConnections', DEFAULTS.maxConnections, 1, 100_000),
     port: int('port', DEFAULTS.port, 0, 65535),
     tlsCert: text('tlsCert', DEFAULTS.tlsCert),
     tlsKey: text('tlsKey', DEFAULTS.tlsKey),

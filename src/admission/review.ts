@@ -1,7 +1,11 @@
 import { mutateUnder } from '../mutation/resolve.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { Role } from '../mutation/result.js';
+import { warning } from '../mutation/warnings.js';
+import { podTooLarge } from './bounds.js';
 import { decodeReview } from './decode.js';
+import { UnappliablePatchError } from './errors.js';
+import { patchProblem } from './patch-guard.js';
 import { allow, patched } from './response.js';
 import type { AdmissionReviewOut } from './types.js';
 
@@ -11,7 +15,8 @@ export interface ReviewSummary {
   operation: string;
   namespace: string;
   name: string;
-  role: Role | 'ignored';
+  /** too-large: beyond POD_LIMITS, allowed untouched with a warning. */
+  role: Role | 'ignored' | 'too-large';
   reason: string;
   patchOps: number;
   warnings: number;
@@ -24,8 +29,9 @@ export interface ReviewOutcome {
 }
 
 /**
- * One AdmissionReview in, one out. Throws BadReviewError for a body that is not a review;
- * any other throw is a bug the HTTP edge turns into a 500 (the API server's failurePolicy decides).
+ * One AdmissionReview in, one out. Throws BadReviewError for a body that is not a review,
+ * UnappliablePatchError when the planned patch does not apply to the pod; any other throw is a bug.
+ * The HTTP edge turns both of the last into a 500 (the API server's failurePolicy decides).
  */
 export function admit(body: unknown, policies: PolicySet): ReviewOutcome {
   const { apiVersion, request } = decodeReview(body);
@@ -50,7 +56,20 @@ export function admit(body: unknown, policies: PolicySet): ReviewOutcome {
   }
   // The namespace of a pod being created may be absent from the object; the request carries it.
   const namespace = request.namespace || String((request.object.metadata as { namespace?: unknown })?.namespace ?? 'default');
+  const tooLarge = podTooLarge(request.object);
+  if (tooLarge !== undefined) {
+    // Allowed, not refused: with failurePolicy Fail a refusal would block the pod for its size alone.
+    return {
+      review: allow(apiVersion, request.uid, {
+        warnings: [warning(`pod too large to check (${tooLarge}); not mutated`)],
+        auditAnnotations: { decision: 'too-large' },
+      }),
+      summary: { ...base, namespace, name: request.name || podName(request.object), role: 'too-large', reason: `too large: ${tooLarge}`, patchOps: 0, warnings: 1 },
+    };
+  }
   const result = mutateUnder(request.object, namespace, policies);
+  const problem = patchProblem(request.object, result.patch);
+  if (problem) throw new UnappliablePatchError(problem, result.role);
   return {
     review: patched(apiVersion, request.uid, result.patch, {
       warnings: result.warnings,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { resolveConfig, type ConfigFlags, type RuntimeConfig } from '../config.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, rateLimitedWarn, type Logger } from '../log.js';
 import { builtinPolicy, readPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import type { PolicyDefaults } from '../policy/validate.js';
@@ -64,16 +64,20 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   } catch (err) {
     throw new CliError(`TLS: ${oneLine(err)}`);
   }
+  // Policy and certificate are marked in use only once served (after listening); self-managed: not
+  // before the Secret's pair replaces the placeholder, which only lets probes connect.
   const readiness = new Readiness();
-  readiness.policyLoaded();
-  // Self-managed: not ready until the Secret's pair is in use; the placeholder only lets probes connect.
-  if (!selfManaged) readiness.certificateLoaded();
   const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const showExpiry = (p: TlsPair): void => metrics.certificateNotAfter.set(Date.parse(p.notAfter) / 1000);
-  if (!selfManaged) showExpiry(pair);
+  const showExpiry = (p: TlsPair): void => {
+    metrics.certificateNotAfter.set(Date.parse(p.notAfter) / 1000);
+    readiness.certificateLoaded(p.notAfter);
+  };
+  // One line per event would let a scanner flood the log (a cipher scan: 137 lines); metrics count them all.
+  const handshakeFailed = rateLimitedWarn(logger, 'tls handshake failed', 10, 60_000);
+  const connectionDropped = rateLimitedWarn(logger, 'connection dropped: --max-connections open', 10, 60_000);
   const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics, readiness });
 
   let running: RunningServer;
@@ -83,11 +87,16 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       port: config.port,
       tls: pair,
       handler: app,
+      limits: { maxConnections: config.maxConnections },
       shutdownGraceMs: config.shutdownGraceMs,
       onClosing: () => readiness.shuttingDown(),
       onTlsError: (err) => {
         metrics.tlsHandshakeFailures.inc();
-        logger.warn({ code: (err as NodeJS.ErrnoException).code, reason: oneLine(err) }, 'tls handshake failed');
+        handshakeFailed({ code: (err as NodeJS.ErrnoException).code, reason: oneLine(err) });
+      },
+      onDrop: () => {
+        metrics.connectionsDropped.inc();
+        connectionDropped({ maxConnections: config.maxConnections });
       },
       onError: (err) => logger.error({ code: (err as NodeJS.ErrnoException).code, error: oneLine(err) }, 'server error'),
     });
@@ -96,6 +105,9 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     const code = (err as NodeJS.ErrnoException).code ?? oneLine(err);
     throw new CliError(`cannot listen on ${config.host}:${config.port} (${code})`);
   }
+  if (running.host !== config.host) logger.warn({ host: config.host, listening: running.host }, 'no IPv6 on this host; listening on IPv4 only');
+  readiness.policyLoaded();
+  if (!selfManaged) showExpiry(pair);
   let certificates: { stop(): Promise<void> | void };
   if (selfManaged) {
     try {
@@ -103,7 +115,6 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       certificates = await startSelfManaged(config, logger, (p) => {
         running.server.setSecureContext({ cert: p.cert, key: p.key });
         showExpiry(p);
-        readiness.certificateLoaded();
       });
     } catch (err) {
       await cluster?.stop();
@@ -125,8 +136,8 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
     selfManaged
-      ? { url: running.url, port: running.port, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, tlsMode: config.tlsMode, secret: `${config.namespace}/${config.tlsSecret}`, identity: config.identity }
-      : { url: running.url, port: running.port, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, tlsMode: config.tlsMode, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
+      ? { url: running.url, port: running.port, maxConnections: config.maxConnections, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, tlsMode: config.tlsMode, secret: `${config.namespace}/${config.tlsSecret}`, identity: config.identity }
+      : { url: running.url, port: running.port, maxConnections: config.maxConnections, policy: store.current().name, initImage: store.current().spec.trustBundle.initContainer.image, tlsMode: config.tlsMode, serial: pair.serial, fingerprint256: pair.fingerprint256, notAfter: pair.notAfter },
     'listening',
   );
   return {
@@ -138,6 +149,8 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       policyWatch?.stop();
       await cluster?.stop();
       await running.close();
+      handshakeFailed.flush();
+      connectionDropped.flush();
     },
   };
 }
@@ -160,10 +173,18 @@ async function startClusterWatch(store: PolicyStore, readiness: Readiness, logge
   // Loaded only here: the Kubernetes client is heavy, and preview or the init container never need it.
   const { watchClusterPolicies } = await import('../policy/cluster-source.js');
   try {
-    return watchClusterPolicies(store, logger, () => {
-      readiness.done(CLUSTER_POLICIES);
-      logger.info({ policies: store.snapshot().cluster.map((p) => p.name) }, 'cluster policies synced');
-    });
+    const health = { failing: (reason: string) => readiness.failing(CLUSTER_POLICIES, reason), healthy: () => readiness.recovered(CLUSTER_POLICIES) };
+    return watchClusterPolicies(
+      store,
+      logger,
+      () => {
+        readiness.done(CLUSTER_POLICIES);
+        logger.info({ policies: store.snapshot().cluster.map((p) => p.name) }, 'cluster policies synced');
+      },
+      undefined,
+      undefined,
+      health,
+    );
   } catch (err) {
     // Only loading the kubeconfig throws here; list and watch failures are retried inside.
     throw new CliError(`--watch-policies: cannot load a kubeconfig: ${oneLine(err)}`);

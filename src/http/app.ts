@@ -1,15 +1,15 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { admit } from '../admission/review.js';
-import { BadReviewError } from '../admission/errors.js';
+import { BadReviewError, UnappliablePatchError } from '../admission/errors.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { logAdmission, type Logger } from '../log.js';
 import type { Outcome, WebhookMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { HttpError, classifyBodyError, sendError } from './errors.js';
 import { MAX_JSON_DEPTH, depthExceeds } from './depth.js';
+import { BODY_LIMIT_BYTES } from './body.js';
 
-/** Kubernetes caps an object at about 1.5 MiB in etcd; 7 MiB leaves room for oldObject and JSON overhead. */
-export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
+export { BODY_LIMIT_BYTES };
 
 export interface AppDeps {
   /** The policies in force, read once per review. */
@@ -100,6 +100,14 @@ export function createApp(deps: AppDeps): express.Express {
       metrics.badRequests.inc({ code: known.code });
       logger.warn({ status: known.status, code: known.code, problem: known.message, path: req.path }, 'bad request');
       sendError(res, known.status, known.code, known.message);
+      return;
+    }
+    if (err instanceof UnappliablePatchError) {
+      // Never the patch or the pod: which operation failed, and how.
+      metrics.admissions.inc({ role: err.role, outcome });
+      metrics.unappliablePatches.inc();
+      logger.error({ code: 'UnappliablePatch', patchError: err.problem.code, opIndex: err.problem.index, op: err.problem.op, role: err.role }, 'planned patch does not apply; answering 500');
+      sendError(res, 500, 'UnappliablePatch', 'the webhook planned a patch that does not apply');
       return;
     }
     if (req.path === '/mutate') metrics.admissions.inc({ role: 'unknown', outcome });

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { BODY_LIMIT_TEXT } from './body.js';
 
 /** Every non-review answer has this shape: a stable code and a one-line message. */
 export interface ErrorBody {
@@ -23,13 +24,20 @@ export class HttpError extends Error {
 }
 
 interface BodyParserError {
-  type: string;
+  type?: string;
   status: number;
+  code?: string;
 }
 
+/** body-parser's errors carry a status; its own have a type, a failed decompression zlib's code. */
 function isBodyParserError(err: unknown): err is BodyParserError {
   const e = err as Partial<BodyParserError> | null;
-  return typeof e?.type === 'string' && typeof e.status === 'number';
+  return typeof e?.status === 'number' && (typeof e.type === 'string' || typeof e.code === 'string');
+}
+
+/** zlib's codes for input that does not decode (Z_DATA_ERROR, Z_BUF_ERROR, ERR_BROTLI_..., ERR__ZSTD_...). */
+function isDecodeError(code: string | undefined): boolean {
+  return code !== undefined && (/^Z_[A-Z_]+$/.test(code) || code.startsWith('ERR_BROTLI') || code.startsWith('ERR_ZSTD') || code.startsWith('ERR__'));
 }
 
 /**
@@ -38,9 +46,13 @@ function isBodyParserError(err: unknown): err is BodyParserError {
  */
 export function classifyBodyError(err: unknown): { status: number; code: string; message: string } | undefined {
   if (!isBodyParserError(err)) return undefined;
+  // A body that does not decode as its Content-Encoding says is the client's fault (it was a 500 with a stack).
+  if (err.type === undefined) {
+    return isDecodeError(err.code) ? { status: 400, code: 'MalformedEncoding', message: 'request body does not decode as its Content-Encoding says' } : undefined;
+  }
   switch (err.type) {
     case 'entity.too.large':
-      return { status: 413, code: 'BodyTooLarge', message: 'request body exceeds the 7 MiB limit' };
+      return { status: 413, code: 'BodyTooLarge', message: `request body exceeds the ${BODY_LIMIT_TEXT} limit` };
     case 'entity.parse.failed':
       return { status: 400, code: 'MalformedJson', message: 'request body is not valid JSON' };
     case 'encoding.unsupported':

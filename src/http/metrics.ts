@@ -10,6 +10,9 @@ export interface WebhookMetrics {
   /** Alert on this: a rotation whose new pair is broken keeps the old certificate until it expires. */
   certificateNotAfter: Gauge;
   tlsHandshakeFailures: Counter;
+  /** Should stay 0: each one is a review answered 500 because the planned patch did not apply. */
+  unappliablePatches: Counter;
+  connectionsDropped: Counter;
 }
 
 /** Registers the webhook's metrics on the given registry (one per app, so tests never share state). */
@@ -39,6 +42,16 @@ export function createMetrics(registry: Registry): WebhookMetrics {
     tlsHandshakeFailures: new Counter({
       name: 'nifi_ca_guard_tls_handshake_failures_total',
       help: 'Failed TLS handshakes; rising with admissions failing usually means a caBundle that does not match',
+      registers: [registry],
+    }),
+    unappliablePatches: new Counter({
+      name: 'nifi_ca_guard_unappliable_patches_total',
+      help: 'Reviews answered 500 because the planned patch did not apply to the pod (a bug: report it)',
+      registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'nifi_ca_guard_connections_dropped_total',
+      help: 'Connections refused at accept because --max-connections were open',
       registers: [registry],
     }),
     certificateNotAfter: new Gauge({

@@ -27,9 +27,14 @@ function diffObjects(before: Record<string, unknown>, after: Record<string, unkn
   for (const [key, value] of Object.entries(after)) {
     const child = `${path}/${escapeToken(key)}`;
     if (!Object.prototype.hasOwnProperty.call(before, key)) ops.push({ op: 'add', path: child, value: structuredClone(value) });
-    else ops.push(...diff(before[key], value, child));
+    else appendAll(ops, diff(before[key], value, child));
   }
   return ops;
+}
+
+/** push(...more) passes every element as an argument: 100k+ of them (a pod with 30k containers) overflow the stack. */
+function appendAll<T>(into: T[], more: readonly T[]): void {
+  for (const item of more) into.push(item);
 }
 
 function diffArrays(before: unknown[], after: unknown[], path: string): Operation[] {

@@ -1,4 +1,4 @@
-import { CustomObjectsApi, KubeConfig, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, makeInformer, type Informer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { applyClusterEvent, type ClusterEvent, type EventOutcome } from './cluster-events.js';
 import { logRejectedPolicy } from './log-issues.js';
@@ -13,10 +13,20 @@ export interface ClusterPolicyWatch {
   stop(): Promise<void>;
 }
 
+/** How the watch is doing, for readiness: a watch that keeps failing serves an ever older snapshot. */
+export interface WatchHealth {
+  /** A list or watch failed; called on every failure until it recovers. */
+  failing(reason: string): void;
+  /** A list completed and its watch is open. */
+  healthy(): void;
+}
+
 /**
  * Lists and watches cluster-scoped NiFiTrustPolicy objects into the store. `onSynced` runs after
- * the first complete list (never after a refused one), so readiness can wait for it. List and watch
- * errors restart the informer after `retryMs`.
+ * the first complete list (never after a refused one), so readiness can wait for it. After any list or
+ * watch error a fresh informer lists again after `retryMs`: restarting the same one would resume the
+ * watch from its last resourceVersion without listing, and a watch that is always refused (RBAC with
+ * list but not watch) would then keep the first snapshot forever.
  */
 export function watchClusterPolicies(
   store: PolicyStore,
@@ -24,44 +34,58 @@ export function watchClusterPolicies(
   onSynced: () => void,
   kubeconfig?: KubeConfig,
   retryMs: number = RETRY_MS,
+  health?: WatchHealth,
 ): ClusterPolicyWatch {
   const kc = kubeconfig ?? defaultKubeConfig();
   const api = kc.makeApiClient(CustomObjectsApi);
-  // The informer reports a failed list (e.g. 403: no RBAC) as an 'error' event and its start()
-  // still resolves, so whether the list went through is tracked here: only a completed list syncs.
-  let listed = false;
-  const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-    listed = false;
-    const got = (await api.listClusterCustomObject({ group: API_GROUP, version: VERSION, plural: PLURAL })) as KubernetesListObject<KubernetesObject>;
-    listed = true;
-    return got;
-  };
-  const informer = makeInformer(kc, `/apis/${API_GROUP}/${VERSION}/${PLURAL}`, list);
   let stopped = false;
+  let synced = false;
   let retry: NodeJS.Timeout | undefined;
+  let informer: Informer<KubernetesObject> | undefined;
 
   const handle = (event: ClusterEvent) => (obj: KubernetesObject) => log(logger, applyClusterEvent(store, event, obj), obj.metadata?.resourceVersion);
-  informer.on('add', handle('add'));
-  informer.on('update', handle('update'));
-  informer.on('delete', handle('delete'));
-  informer.on('error', (err: unknown) => {
-    if (stopped) return;
-    const msg = listed ? 'policy watch failed; policies in force are kept' : 'cannot list NiFiTrustPolicy objects; retrying';
-    logger.warn({ error: errorText(err), retryInMs: retryMs }, msg);
-    retry = setTimeout(() => void start(), retryMs);
-    retry.unref();
-  });
 
   const start = async (): Promise<void> => {
-    try {
-      await informer.start();
-      if (listed) onSynced(); // otherwise the 'error' handler above has logged it and scheduled a retry
-    } catch (err) {
-      if (stopped) return;
-      logger.warn({ error: errorText(err), retryInMs: retryMs }, 'cannot list NiFiTrustPolicy objects; retrying');
+    // The informer reports a failed list (e.g. 403: no RBAC) as an 'error' event and its start()
+    // still resolves, so whether the list went through is tracked here: only a completed list syncs.
+    let listed = false;
+    let failed = false;
+    const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
+      const got = (await api.listClusterCustomObject({ group: API_GROUP, version: VERSION, plural: PLURAL })) as KubernetesListObject<KubernetesObject>;
+      // A fresh informer knows nothing of what it replaced: policies deleted meanwhile go here.
+      const names = new Set(got.items.map((o) => o.metadata?.name));
+      for (const p of store.snapshot().cluster) if (!names.has(p.name)) log(logger, applyClusterEvent(store, 'delete', { metadata: { name: p.name } }), got.metadata?.resourceVersion);
+      listed = true;
+      return got;
+    };
+    const current = makeInformer(kc, `/apis/${API_GROUP}/${VERSION}/${PLURAL}`, list);
+    informer = current;
+    current.on('add', handle('add'));
+    current.on('update', handle('update'));
+    current.on('delete', handle('delete'));
+    const fail = (err: unknown): void => {
+      if (stopped || current !== informer || failed) return;
+      failed = true;
+      const msg = listed ? 'policy watch failed; policies in force are kept' : 'cannot list NiFiTrustPolicy objects; retrying';
+      const reason = errorText(err);
+      logger.warn({ error: reason, retryInMs: retryMs }, msg);
+      health?.failing(listed ? `watch failed: ${reason}` : `list failed: ${reason}`);
+      void current.stop();
       retry = setTimeout(() => void start(), retryMs);
       retry.unref();
+    };
+    current.on('error', fail);
+    try {
+      await current.start();
+    } catch (err) {
+      fail(err);
     }
+    if (stopped || current !== informer) return;
+    if (listed && !synced) {
+      synced = true;
+      onSynced();
+    }
+    if (listed && !failed) health?.healthy();
   };
   void start();
 
@@ -69,7 +93,7 @@ export function watchClusterPolicies(
     stop: async () => {
       stopped = true;
       if (retry) clearTimeout(retry);
-      await informer.stop();
+      await informer?.stop();
     },
   };
 }
@@ -110,6 +134,9 @@ function log(logger: Logger, o: EventOutcome, resourceVersion: string | undefine
 function errorText(err: unknown): string {
   const status = apiStatusText(err);
   if (status) return status;
+  // The watch reports a refusal as an Error of the status text alone, with the code beside it.
+  const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (err instanceof Error && typeof statusCode === 'number') return `HTTP ${statusCode}: ${err.message.split('\n')[0]!}`;
   if (err instanceof Error) return err.message.split('\n')[0]!;
   return String(err).split('\n')[0]!;
 }

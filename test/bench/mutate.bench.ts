@@ -4,6 +4,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
+import { patchProblem } from '../../src/admission/patch-guard.js';
 import { mutatePod } from '../../src/mutation/mutate.js';
 import type { Json } from '../../src/mutation/pod.js';
 import { builtinPolicy } from '../../src/policy/load.js';
@@ -23,6 +24,16 @@ function benchCore(name: string, pod: Json, iterations: number): void {
   const ms = performance.now() - start;
   const heapAfter = process.memoryUsage().heapUsed;
   console.log(`core  ${name.padEnd(32)} ${(iterations / (ms / 1000)).toFixed(0).padStart(8)} ops/s  ${((ms * 1000) / iterations).toFixed(1).padStart(6)} µs/op  heap ${mb(heapBefore)} -> ${mb(heapAfter)}`);
+}
+
+/** The runtime guard alone: the pod's patch checked by fast-json-patch's validate on copies. */
+function benchGuard(name: string, pod: Json, iterations: number): void {
+  const { patch } = mutatePod(pod, 'nifi', builtinPolicy());
+  for (let i = 0; i < 500; i++) patchProblem(pod, patch);
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) patchProblem(pod, patch);
+  const ms = performance.now() - start;
+  console.log(`guard ${name.padEnd(32)} ${(iterations / (ms / 1000)).toFixed(0).padStart(8)} ops/s  ${((ms * 1000) / iterations).toFixed(1).padStart(6)} µs/op  (${patch.length} operations)`);
 }
 
 async function benchHttps(requests: number, concurrency: number): Promise<void> {
@@ -65,4 +76,6 @@ async function benchHttps(requests: number, concurrency: number): Promise<void> 
 benchCore('nifi StatefulSet pod (mutated)', fixture('nifi-statefulset-pod'), 20_000);
 benchCore('nifi-ca Deployment pod', fixture('nifi-ca-deployment-pod'), 20_000);
 benchCore('unrelated pod (no patch)', fixture('unrelated-pod'), 50_000);
+benchGuard('nifi StatefulSet pod patch', fixture('nifi-statefulset-pod'), 20_000);
+benchGuard('nifi-ca Deployment pod patch', fixture('nifi-ca-deployment-pod'), 20_000);
 await benchHttps(3000, 8);

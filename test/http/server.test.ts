@@ -79,7 +79,7 @@ describe('http/server: TLS settings and graceful close', () => {
     await closed; // the 60 s grace and 120 s keep-alive would time the test out if the drained connection stayed open
   });
 
-  it('closes idle keep-alive connections at once', async () => {
+  it('closes idle keep-alive connections once they have idled through the drain grace', async () => {
     srv = await listen({ host: '127.0.0.1', port: 0, tls: pki, handler: (_q, s) => s.end('ok'), shutdownGraceMs: 60_000 });
     const agent = new https.Agent({ keepAlive: true });
     try {

@@ -1,5 +1,6 @@
 import https from 'node:https';
 import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Registry } from 'prom-client';
 import { createApp } from '../../src/http/app.js';
@@ -32,7 +33,7 @@ export async function startTestServer(
   const registry = new Registry();
   const readiness = new Readiness();
   readiness.policyLoaded();
-  readiness.certificateLoaded();
+  readiness.certificateLoaded(new X509Certificate(pki.cert).validTo);
   const policy = builtinPolicy();
   const app = createApp({
     getPolicies: () => singlePolicy(options.getPolicy ? options.getPolicy() : policy),

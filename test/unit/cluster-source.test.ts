@@ -100,3 +100,76 @@ describe('cluster policy watch: list refused, then allowed', () => {
     }
   });
 });
+
+describe('cluster policy watch: list allowed, watch refused', () => {
+  let server: http.Server;
+  let kc: KubeConfig;
+  let watchAllowed = false;
+  let items: unknown[] = [POLICY];
+  let resourceVersion = 7;
+  let lists = 0;
+  const watches = new Set<http.ServerResponse>();
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== PATH) return void res.writeHead(404).end();
+      if (url.searchParams.get('watch') === 'true') {
+        if (!watchAllowed) {
+          const refused = { ...FORBIDDEN, message: FORBIDDEN.message.replace('cannot list', 'cannot watch') };
+          return void res.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify(refused));
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        watches.add(res);
+        return;
+      }
+      lists++;
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ apiVersion: 'nifi-ca-guard.io/v1alpha1', kind: 'NiFiTrustPolicyList', metadata: { resourceVersion: String(resourceVersion) }, items }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'fake', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'sa', token: 'not-a-secret' }],
+      contexts: [{ name: 'fake', cluster: 'fake', user: 'sa' }],
+      currentContext: 'fake',
+    });
+  });
+
+  after(async () => {
+    for (const res of watches) res.end();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('lists again after each refused watch, so the snapshot follows the cluster, and reports the watch failing until it opens', async () => {
+    const store = new PolicyStore(builtinPolicy());
+    const logs = new LogCapture();
+    const health: string[] = [];
+    let watch: ClusterPolicyWatch | undefined;
+    try {
+      watch = watchClusterPolicies(store, createLogger('info', logs), () => {}, kc, 50, {
+        failing: (reason) => health.push(`failing: ${reason}`),
+        healthy: () => health.push('healthy'),
+      });
+      await until('the first list', () => store.snapshot().cluster.length === 1);
+      await until('a refused watch', () => health.length > 0);
+      expect(health[0]).to.equal('failing: watch failed: HTTP 403: Forbidden');
+
+      // The policy is deleted and another created while the watch is refused.
+      items = [{ ...POLICY, metadata: { name: 'created-later', resourceVersion: '9' } }];
+      resourceVersion = 9;
+      const listsBefore = lists;
+      await until('a list after the change', () => lists > listsBefore + 1);
+      await until('the store to follow the list', () => store.snapshot().cluster.map((p) => p.name).join() === 'created-later');
+      expect(health.includes('healthy')).to.equal(false);
+
+      watchAllowed = true;
+      await until('the watch to open', () => health.at(-1) === 'healthy');
+    } finally {
+      await watch?.stop();
+    }
+  });
+});

@@ -6,7 +6,8 @@ describe('config: flags over env over defaults, frozen', () => {
     const c = resolveConfig({}, {});
     expect(c).to.deep.equal(DEFAULTS);
     expect(c.port).to.equal(8443);
-    expect(c.host).to.equal('0.0.0.0');
+    expect(c.host).to.equal('::');
+    expect(c.maxConnections).to.equal(1000);
     expect(c.policyFile).to.equal(undefined);
     expect(Object.isFrozen(c)).to.equal(true);
   });
@@ -15,7 +16,8 @@ describe('config: flags over env over defaults, frozen', () => {
     { name: 'env sets the port', flags: {}, env: { NIFI_CA_GUARD_PORT: '9443' }, want: { port: 9443 } },
     { name: 'a flag beats env', flags: { port: '7443' }, env: { NIFI_CA_GUARD_PORT: '9443' }, want: { port: 7443 } },
     { name: 'port 0 is allowed (any free port)', flags: { port: '0' }, env: {}, want: { port: 0 } },
-    { name: 'empty env is ignored', flags: {}, env: { NIFI_CA_GUARD_HOST: '' }, want: { host: '0.0.0.0' } },
+    { name: 'empty env is ignored', flags: {}, env: { NIFI_CA_GUARD_HOST: '' }, want: { host: '::' } },
+    { name: 'connection cap from env', flags: {}, env: { NIFI_CA_GUARD_MAX_CONNECTIONS: '200' }, want: { maxConnections: 200 } },
     { name: 'policy from env', flags: {}, env: { NIFI_CA_GUARD_POLICY: '/p.yaml' }, want: { policyFile: '/p.yaml' } },
     { name: 'tls paths and level', flags: { tlsCert: 'c', tlsKey: 'k', logLevel: 'debug' }, env: {}, want: { tlsCert: 'c', tlsKey: 'k', logLevel: 'debug' } },
     { name: 'grace and reload interval', flags: { shutdownGraceMs: '0', reloadIntervalMs: '250' }, env: {}, want: { shutdownGraceMs: 0, reloadIntervalMs: 250 } },
@@ -28,6 +30,10 @@ describe('config: flags over env over defaults, frozen', () => {
       expect(resolveConfig(c.flags, c.env)).to.include(c.want);
     });
   }
+
+  it('refuses a connection cap of 0, naming the flag', () => {
+    expect(() => resolveConfig({ maxConnections: '0' }, {})).to.throw(/^--max-connections: must be an integer from 1 to 100000, got "0"$/);
+  });
 
   it('refuses an init image that is no image reference, naming the variable', () => {
     expect(() => resolveConfig({}, { NIFI_CA_GUARD_INIT_IMAGE: 'my image' })).to.throw(/^NIFI_CA_GUARD_INIT_IMAGE: must be an image reference .*"my image"$/);

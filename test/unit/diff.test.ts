@@ -22,4 +22,14 @@ describe('JSON diff', () => {
     });
   }
   it('escapes ~ before /', () => expect(escapeToken('~/')).to.equal('~0~1'));
+
+  it('diffs a pod-sized change set of any length without exhausting the stack (30k containers made 120k ops)', () => {
+    const n = 300_000;
+    const before = { spec: { containers: Array.from({ length: n }, (_, i) => ({ name: `c${i}` })) } };
+    const after = { spec: { containers: before.spec.containers.map((c) => ({ ...c, env: [] })) } };
+    const ops = diff(before, after);
+    expect(ops).to.have.length(n);
+    expect(ops[n - 1]).to.deep.equal({ op: 'add', path: `/spec/containers/${n - 1}/env`, value: [] });
+  });
 });
+
