@@ -203,11 +203,51 @@ const READ = new Set([
   'persistentVolumeClaim', 'claimName', 'nifi-ca-guard.io/skip', 'kubectl.kubernetes.io/default-container', 'app', 'app.kubernetes.io/name',
 ]);
 
+/** The fields every planner reads first: each gets a wrong type (set even where absent) now and then. */
+const TARGETS: string[][] = [
+  ['metadata'], ['metadata', 'labels'], ['metadata', 'annotations'], ['metadata', 'annotations', 'nifi-ca-guard.io/skip'],
+  ['metadata', 'annotations', 'kubectl.kubernetes.io/default-container'], ['spec'], ['spec', 'containers'], ['spec', 'containers', '0'],
+  ['spec', 'initContainers'], ['spec', 'initContainers', '0'], ['spec', 'volumes'], ['spec', 'volumes', '0'], ['spec', 'affinity'],
+  ['spec', 'affinity', 'podAntiAffinity'], ['spec', 'affinity', 'podAntiAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'],
+  ['spec', 'affinity', 'podAntiAffinity', 'preferredDuringSchedulingIgnoredDuringExecution'], ['spec', 'securityContext'],
+  ['spec', 'securityContext', 'runAsUser'], ['spec', 'containers', '0', 'env'], ['spec', 'containers', '0', 'volumeMounts'],
+  ['spec', 'containers', '0', 'workingDir'], ['spec', 'containers', '0', 'name'], ['spec', 'containers', '0', 'image'],
+  ['spec', 'containers', '0', 'command'], ['spec', 'containers', '0', 'args'], ['spec', 'containers', '0', 'securityContext'],
+  ['spec', 'initContainers', '0', 'volumeMounts'], ['spec', 'initContainers', '0', 'name'],
+];
+
+/** Sets `value` at `path` where its parent exists (a list index only inside the list). */
+function setAt(root: Json, path: string[], value: unknown): boolean {
+  const parent = parentOf(root, path);
+  const key = path[path.length - 1]!;
+  if (!parent) return false;
+  if (Array.isArray(parent)) {
+    if (!/^\d+$/.test(key) || Number(key) >= parent.length) return false;
+    parent[Number(key)] = value;
+  } else put(parent, key, value);
+  return true;
+}
+
+/** null for a share of every field: what a client that sends every unset field as null would do. */
+function nullEverywhere(rng: Rng, root: Json): string[] {
+  const picked = paths(root).filter(() => rng.chance(0.15));
+  // Deepest first, so setting a parent to null does not hide a child already chosen.
+  picked.sort((a, b) => b.length - a.length);
+  for (const p of picked) setAt(root, p, null);
+  return [`null at ${picked.length} paths`];
+}
+
 /** Breaks the pod in place: wrong types, deleted fields, hostile keys. Returns what it did. */
 function corrupt(rng: Rng, root: Json, times: number): string[] {
   const story: string[] = [];
   const wrong = wrongValues();
   for (let n = 0; n < times; n++) {
+    if (rng.chance(0.3)) {
+      const target = rng.pick(TARGETS);
+      const value = structuredClone(rng.pick(wrong));
+      if (setAt(root, target, value)) story.push(`${target.join('.')} = ${JSON.stringify(value)}`);
+      continue;
+    }
     const all = paths(root);
     const read = all.filter((p) => READ.has(p[p.length - 1]!) || /^\d+$/.test(p[p.length - 1]!));
     const path = rng.chance(0.85) && read.length > 0 ? rng.pick(read) : rng.pick(all);
@@ -308,6 +348,7 @@ export function generateReview(rng: Rng, index: number, policies: readonly Polic
   }
   const times = rng.chance(0.4) ? 0 : rng.int(1, 3);
   story.push(...corrupt(rng, object, times));
+  if (rng.chance(0.05)) story.push(...nullEverywhere(rng, object));
 
   const review: Json = {
     apiVersion: rng.chance(0.9) ? 'admission.k8s.io/v1' : 'admission.k8s.io/v1beta1',
