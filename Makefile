@@ -14,7 +14,7 @@ POLICY ?=
 # Runs a recipe line and prints how long it took, so CI logs show each stage's time.
 timed = start=$$(date +%s); $(1); rc=$$?; echo "[stage] $@: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
-.PHONY: install build certs run test unit test-java jdk e2e bench clean image image-test image-measure node helm test-chart release-manifest cluster-up cluster-down standins
+.PHONY: install build certs run test unit test-java jdk e2e bench soak clean image image-test image-measure node helm test-chart release-manifest cluster-up cluster-down standins
 
 node: $(NODE)
 $(NODE):
@@ -84,6 +84,11 @@ test-java: jdk build
 
 bench: build
 	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
+
+# `serve` as a process for SOAK_SECONDS (default 600) at SOAK_RATE req/s (default 200), the policy file
+# rewritten and the serving certificate rotated every minute; RSS and fds sampled every 10 s. Not in `make test`.
+soak: build
+	@$(call timed,$(NODE) dist/test/bench/soak.js)
 
 # The container image, with podman from Debian's packages (installed when missing) on local base images
 # made from Debian's packages and the pinned Node.js (hack/image/); also .build/image/nifi-ca-guard-<version>.tar.

@@ -160,6 +160,7 @@ async function main(): Promise<void> {
     const review = pool[seq % pool.length]!;
     const uid = `soak-${seq++}`;
     const body = JSON.stringify({ ...review, request: { ...(review.request as Json), uid } });
+    const fresh = Math.random() < FRESH_SHARE;
     const t0 = performance.now();
     inFlight++;
     // One outcome per request: a socket error may follow an answer, or come from both ends.
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
     const req = https.request(
       {
         host: '127.0.0.1', port, method: 'POST', path: '/mutate', servername: 'localhost', ca,
-        agent: Math.random() < FRESH_SHARE ? false : agent,
+        agent: fresh ? false : agent,
         headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
         timeout: REQUEST_TIMEOUT_MS,
       },
@@ -204,7 +205,12 @@ async function main(): Promise<void> {
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => settle() && fail(`request: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    req.on('error', (err) => {
+      if (!settle()) return;
+      // Where it broke: a kept-alive socket the server had closed, or a fresh connection.
+      const socket = fresh ? 'fresh connection' : req.reusedSocket ? 'reused keep-alive socket' : 'new pooled socket';
+      fail(`${(err as NodeJS.ErrnoException).code ?? err.message} on a ${socket}`);
+    });
     req.end(body);
   };
 
