@@ -136,9 +136,10 @@ const OWNED_PATHS = [
 ];
 
 /**
- * Operation-level rules, on top of the result check: only `add`, or `replace` of what was null (a
- * parent the webhook creates), of an unset workingDir or of an owned annotation; never a whole
- * list replaced (that would race with other webhooks' inserts) nor anything removed.
+ * Operation-level rules, on top of the result check: `add` into lists or onto absent members, or
+ * `replace` of what was null (a parent the webhook creates), of an unset workingDir or of an owned
+ * annotation; never a whole list or object replaced (that would race with other webhooks' changes)
+ * nor anything removed.
  */
 export function foreignOps(before: Json, patch: readonly PatchOp[]): string[] {
   const out: string[] = [];
@@ -147,14 +148,22 @@ export function foreignOps(before: Json, patch: readonly PatchOp[]): string[] {
       out.push(`${op.op} ${op.path}: not an owned path`);
       continue;
     }
-    if (op.op === 'add') continue;
+    const last = op.path.slice(op.path.lastIndexOf('/') + 1);
+    const ownAnnotation = /^nifi-ca-guard\.io~1/.test(last);
+    if (op.op === 'add') {
+      // Into a list: an insertion. Onto an object member: only where nothing (or null) was, since
+      // `add` over an existing member replaces it whole.
+      if (Array.isArray(valueAt(before, op.path.slice(0, op.path.lastIndexOf('/'))))) continue;
+      const old = valueAt(before, op.path);
+      if (old !== undefined && old !== null && !ownAnnotation) out.push(`add ${op.path}: over an existing value`);
+      continue;
+    }
     if (op.op !== 'replace') {
       out.push(`${op.op} ${op.path}: the webhook only adds`);
       continue;
     }
     const old = valueAt(before, op.path);
-    const last = op.path.slice(op.path.lastIndexOf('/') + 1);
-    const fine = old === null || (last === 'workingDir' && old === '') || /^nifi-ca-guard\.io~1/.test(last);
+    const fine = old === null || (last === 'workingDir' && old === '') || ownAnnotation;
     if (!fine) out.push(`replace ${op.path}: replaces ${Array.isArray(old) ? 'a whole list' : 'a user value'}`);
   }
   return out;
