@@ -72,6 +72,8 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   const uid = uidOf(sel.targets[0]!) ?? uidOf(sel.spec) ?? cp.runAsUser;
   const items = caPinningItems(cp, uid);
   const conflict = injectionConflict(sel, items, (c) => {
+    // Only an unset workingDir (absent, null or '') is ours to set; anything else is the user's.
+    if (c.workingDir != null && typeof c.workingDir !== 'string') return `container ${String(c.name)} has malformed workingDir`;
     const wd = typeof c.workingDir === 'string' ? c.workingDir.replace(/\/+$/, '') : undefined;
     return wd !== undefined && wd !== '' && wd !== cp.workDir ? `container ${String(c.name)} runs in ${wd}, not ${cp.workDir}` : undefined;
   });

@@ -115,6 +115,12 @@ describe('ca-pinning planner', () => {
     { name: 'a foreign volume with our name', pod: podOf({ containers: [toolkit()], volumes: [{ name: 'nifi-ca-guard-ca-workdir', hostPath: { path: '/x' } }] }), warning: /volume nifi-ca-guard-ca-workdir already exists/ },
     { name: 'a foreign init container with our name', pod: podOf({ containers: [toolkit()], initContainers: [{ name: 'nifi-ca-guard-ca-restore', image: 'other' }] }), warning: /init container nifi-ca-guard-ca-restore already exists/ },
     { name: 'malformed containers', pod: podOf({ containers: 'nope' }), warning: /spec.containers is malformed/ },
+    // Found by the fuzz (test/fuzz): a workingDir that is not a string was overwritten with workDir.
+    ...[1.5, false, 0, [null], { path: '/x' }].map((wd) => ({
+      name: `workingDir ${JSON.stringify(wd)} (not a string)`,
+      pod: podOf({ containers: [toolkit({ workingDir: wd })] }),
+      warning: /container ca has malformed workingDir/,
+    })),
   ];
   for (const c of skips) {
     it(`skips the whole step, unchanged, with a warning: ${c.name}`, () => {
