@@ -2,8 +2,8 @@
 # Removes what nodes.sh started and what its kubelets and containerds left behind: kubelets and kube-proxy
 # stopped, every container killed and deleted through its containerd, containerds stopped, leftover shims
 # killed, every mount under STATE_DIR undone (pod volumes, overlay roots, the pods' network namespaces),
-# the nodes' cgroups removed, kube-proxy's iptables chains removed, and the /var/log/pods and
-# /var/log/containers entries this cluster wrote. Safe to run twice, and after a run that was killed.
+# the nodes' cgroups removed, kube-proxy's iptables chains removed; the nodes' mount namespaces
+# (their own /var/log/pods and /var/log/containers) go with their holder processes. Safe to run twice, and after a run that was killed.
 #   hack/e2e/nodes-down.sh STATE_DIR
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,6 +59,9 @@ for d in "$state"/nodes/*/; do
   done
 done
 
+# The nodes' mount namespaces (pod logs) go with their holders: every process inside has stopped.
+stop_named 'mntns-*'
+
 # Deepest first, lazily (a mount still busy goes when its last user does).
 for _ in 1 2 3; do
   mapfile -t mounts < <(awk -v s="$state/" 'index($2, s) == 1 { print $2 }' /proc/self/mounts | sort -r)
@@ -89,11 +92,4 @@ for t in mangle nat filter; do
 done
 iptables-save 2>/dev/null | grep -q 'KUBE-' && e2e_log "WARNING: KUBE-* iptables rules left" || e2e_log "iptables: no KUBE-* chain left"
 
-for dir in pods containers; do
-  [[ -f $state/var-log-$dir.before ]] || continue
-  comm -13 <(sort "$state/var-log-$dir.before") <(ls -1 "/var/log/$dir" | sort) | while read -r e; do
-    [[ -n $e ]] && rm -rf "/var/log/$dir/$e"
-  done
-  rm -f "$state/var-log-$dir.before"
-done
 e2e_log "nodes down"

@@ -31,11 +31,11 @@ for b in containerd containerd-shim-runc-v2 runc ctr conntrack iptables; do
 done
 [[ -x $CNI_BIN/bridge && -x $CNI_BIN/host-local && -x $CNI_BIN/loopback ]] || { e2e_log "CNI plugins missing in $CNI_BIN"; exit 1; }
 
-# kubelet logs under /var/log/pods and /var/log/containers (fixed paths in 1.20): remember what was there,
-# so nodes-down.sh removes only what this cluster wrote.
+# Pod logs go to /var/log/pods and /var/log/containers, fixed paths in kubelet 1.20, and every kubelet
+# deletes the log directories of pods it does not run: kubelets sharing them delete each other's pods'
+# logs (kubectl logs then fails). So each node's containerd and kubelet share a mount namespace of their
+# own, held by a sleeping process, where those two paths are bind mounts of the node's directories.
 mkdir -p /var/log/pods /var/log/containers
-ls -1 /var/log/pods >"$state/var-log-pods.before"
-ls -1 /var/log/containers >"$state/var-log-containers.before"
 
 kubeconfig_for() { # NAME TOKEN_FILE -> path
   local f=$state/nodes/$1.kubeconfig
@@ -115,7 +115,15 @@ TOML
   ]
 }
 CNI
-  start_bg "$state" "containerd-$node" containerd --config "$d/containerd.toml" --log-level warn
+  mkdir -p "$d/var-log/pods" "$d/var-log/containers"
+  # exec -a: the holder's command line names the node directory, as down.sh requires of what it stops.
+  start_bg "$state" "mntns-$node" unshare --mount --propagation private bash -c \
+    'mount --bind "$1/var-log/pods" /var/log/pods && mount --bind "$1/var-log/containers" /var/log/containers && exec -a "ncg-mntns $1" sleep infinity' \
+    ncg-mntns "$d"
+  holder=$(awk -v n="mntns-$node" '$2 == n { p = $1 } END { print p }' "$state/pids")
+  wait_until 10 "the mount namespace of $node" nsenter --mount="/proc/$holder/ns/mnt" mountpoint -q /var/log/pods
+  in_node=(nsenter --mount="/proc/$holder/ns/mnt" --)
+  start_bg "$state" "containerd-$node" "${in_node[@]}" containerd --config "$d/containerd.toml" --log-level warn
   wait_until 30 "containerd of $node" ctr --address "$sock" version
   for tar in "$nbin/../pause.tar" "${images[@]}"; do
     ctr --address "$sock" -n k8s.io images import "$tar" >"$d/logs/import.log" 2>&1 \
@@ -160,7 +168,7 @@ fileCheckFrequency: 5s
 syncFrequency: 10s
 nodeStatusUpdateFrequency: 5s
 YAML
-  start_bg "$state" "kubelet-$node" "$nbin/kubelet" --config="$d/kubelet.yaml" --kubeconfig="$kubelet_kc" \
+  start_bg "$state" "kubelet-$node" "${in_node[@]}" "$nbin/kubelet" --config="$d/kubelet.yaml" --kubeconfig="$kubelet_kc" \
     --hostname-override="$node" --node-ip="$E2E_HOST_IP" \
     --container-runtime=remote --container-runtime-endpoint="unix://$sock" --image-service-endpoint="unix://$sock" \
     --root-dir="$d/kubelet" --cert-dir="$d/kubelet/pki" --volume-plugin-dir="$d/kubelet/volume-plugins" \

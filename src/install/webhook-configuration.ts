@@ -11,6 +11,14 @@ import { API_GROUP, type LabelSelector } from '../policy/types.js';
 import { labels, NAME } from './names.js';
 import type { KubeObject } from './types.js';
 
+/**
+ * Sent to the webhook whatever the install's policy: cetic/helm-nifi 0.7's CA pods (`app: ca-ca`). Its
+ * policy (examples/cetic-helm-nifi) is usually applied later as a cluster NiFiTrustPolicy, and a CA pod
+ * that never reaches the webhook is never pinned nor kept off NiFi nodes: the incident itself. A pod so
+ * labelled that no policy governs is answered with an empty patch.
+ */
+export const FIELD_SELECTORS: readonly LabelSelector[] = Object.freeze([{ matchLabels: { app: 'ca-ca' } }]);
+
 /** Namespaces never sent to the webhook, besides its own. */
 export const EXCLUDED_NAMESPACES: readonly string[] = Object.freeze(['kube-system', 'kube-node-lease']);
 

@@ -327,7 +327,7 @@ describe('chart: helm template', () => {
     expect(spec.template.metadata.labels).to.include({ team: 'data', 'app.kubernetes.io/name': 'nifi-ca-guard' });
     expect(spec.template.metadata.annotations).to.deep.equal({ 'example.com/a': 'b' });
     // helm merges maps: the given request replaces the default one, the default limits stay.
-    expect((webhookContainer(d) as unknown as { resources: unknown }).resources).to.deep.equal({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '384Mi' } });
+    expect((webhookContainer(d) as unknown as { resources: unknown }).resources).to.deep.equal({ requests: { cpu: '10m', memory: '128Mi' }, limits: { cpu: '500m', memory: '384Mi' } });
   });
 
   describe('bad values are refused with a message naming them', () => {
