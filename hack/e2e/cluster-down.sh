@@ -26,8 +26,8 @@ procs=()
 for d in /proc/[0-9]*; do
   p=${d#/proc/}
   [[ -n ${self[$p]:-} ]] && continue
-  tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF "$state" || continue
-  [[ -r $d/cmdline ]] && procs+=("$p ($(tr '\0' ' ' <"$d/cmdline" 2>/dev/null | cut -c1-120))")
+  cmd=$({ tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null) || continue   # gone meanwhile
+  [[ $cmd == *"$state"* ]] && procs+=("$p (${cmd:0:120})")
 done
 (( ${#procs[@]} == 0 )) || { e2e_log "LEFT: processes ${procs[*]}"; left=1; }
 mounts=$(awk -v s="$state/" 'index($2, s) == 1' /proc/self/mounts | wc -l)
