@@ -136,6 +136,7 @@ for (const r of RECIPES) {
     });
     after(async function () {
       this.timeout(60_000);
+      if (process.env.E2E_KEEP_NAMESPACES) return; // to look at the pods afterwards (docs/e2e.md)
       await kubectl(['delete', 'nifitrustpolicy', ns, '--wait=false']);
       await deleteNamespace(ns);
     });
