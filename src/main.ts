@@ -2,7 +2,8 @@
 // Composition root: the only place that calls process.exit.
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/index.js';
-import { CliError, EXIT_ERROR, EXIT_USAGE, errorLines, oneLine } from './cli/errors.js';
+import { CliError, errorLines, oneLine } from './cli/errors.js';
+import { exitStatus } from './errors.js';
 import { COMMANDS } from './cli/commands.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -11,12 +12,12 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    // A CliError (CheckFailed too) is one line the user reads; its exit status says which kind. A
-    // refused policy is a headline and one issue per line.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : exitStatus('Usage');
+    // A CliError (CheckFailed too) is one line the user reads; its code's exit status says which kind.
+    // A refused policy is a headline and one issue per line; anything else is a failed command too.
     const [first, ...rest] = errorLines(err);
     process.stderr.write(`nifi-ca-guard: ${first}\n${rest.map((l) => `${l}\n`).join('')}`);
-    return err instanceof CliError ? err.exitCode : EXIT_ERROR;
+    return err instanceof CliError ? err.exitCode : exitStatus('Failed');
   }
 }
 
@@ -26,6 +27,6 @@ main(process.argv).then(
   },
   (err: unknown) => {
     process.stderr.write(`nifi-ca-guard: ${oneLine(err)}\n`);
-    process.exitCode = EXIT_ERROR;
+    process.exitCode = exitStatus('InternalError');
   },
 );

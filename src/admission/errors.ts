@@ -1,7 +1,9 @@
-/** A request the webhook cannot answer as an AdmissionReview: the HTTP edge maps it to 400. */
+import type { HttpErrorCode } from '../errors.js';
+
+/** A request the webhook cannot answer as an AdmissionReview: the HTTP edge answers its code's status (400). */
 export class BadReviewError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: HttpErrorCode,
     message: string,
   ) {
     super(message);

@@ -1,15 +1,21 @@
+import { exitStatus, type ExitErrorCode } from '../errors.js';
 import { PolicyError, policyErrorLines } from '../policy/errors.js';
 
-/** Exit statuses: the CLI's contract with scripts and CI (0 is success). */
-export const EXIT_ERROR = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_CHECK_FAILED = 3;
-
-/** An error whose message is a complete one-line reason for the user; the CLI prints it and exits 1. */
+/**
+ * An error whose message is a complete one-line reason for the user; the CLI prints it and exits with
+ * its code's status from the error registry (src/errors.ts): 1 for Failed.
+ */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = EXIT_ERROR) {
+  constructor(
+    message: string,
+    readonly code: ExitErrorCode = 'Failed',
+  ) {
     super(message);
     this.name = 'CliError';
+  }
+
+  get exitCode(): number {
+    return exitStatus(this.code);
   }
 }
 
@@ -19,7 +25,7 @@ export class CliError extends Error {
  */
 export class CheckFailed extends CliError {
   constructor(message: string) {
-    super(message, EXIT_CHECK_FAILED);
+    super(message, 'CheckFailed');
     this.name = 'CheckFailed';
   }
 }

@@ -4,7 +4,8 @@ import { stringify } from 'yaml';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import { coverage } from '../preview/coverage.js';
 import { previewObject, type PreviewItem } from '../preview/preview.js';
-import { CheckFailed, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_USAGE } from './errors.js';
+import { exitStatus } from '../errors.js';
+import { CheckFailed } from './errors.js';
 import { checkNamespaceFlag, readObjects } from './input.js';
 
 interface PreviewOptions {
@@ -23,7 +24,7 @@ export function registerPreview(program: Command): void {
     .option('--policy <file>', 'NiFiTrustPolicy file (default: the built-in policy)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json', 'patch']).default('yaml'))
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('--fail-on-unmatched', `exit ${EXIT_CHECK_FAILED} when a workload that looks like NiFi or a nifi-ca gets no role (output is still printed)`)
+    .option('--fail-on-unmatched', `exit ${exitStatus('CheckFailed')} when a workload that looks like NiFi or a nifi-ca gets no role (output is still printed)`)
     .addHelpText(
       'after',
       `
@@ -33,9 +34,9 @@ NiFi (or nifi-ca) items warn that their anti-affinity selectors match nothing he
 
 Exit status:
   0  done (also when something got no role, unless --fail-on-unmatched)
-  ${EXIT_ERROR}  bad input: unreadable file, invalid YAML or JSON, invalid policy
-  ${EXIT_USAGE}  usage error
-  ${EXIT_CHECK_FAILED}  --fail-on-unmatched: a workload that looks like NiFi or a nifi-ca got no role
+  ${exitStatus('Failed')}  bad input: unreadable file, invalid YAML or JSON, invalid policy
+  ${exitStatus('Usage')}  usage error
+  ${exitStatus('CheckFailed')}  --fail-on-unmatched: a workload that looks like NiFi or a nifi-ca got no role
      (labels match no selector or both, or its namespace is outside the policy's)
 `,
     )

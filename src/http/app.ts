@@ -5,6 +5,7 @@ import type { PolicySet } from '../policy/policy-set.js';
 import { logAdmission, type Logger } from '../log.js';
 import type { Outcome, WebhookMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
+import { httpStatus } from '../errors.js';
 import { HttpError, classifyBodyError, sendError } from './errors.js';
 import { MAX_JSON_DEPTH, depthExceeds } from './depth.js';
 import { BODY_LIMIT_BYTES } from './body.js';
@@ -59,13 +60,13 @@ export function createApp(deps: AppDeps): express.Express {
     // namespace a cluster policy governs: refuse, so the API server applies its failurePolicy.
     (_req: Request, _res: Response, next: NextFunction) => {
       const unsynced = readiness.unsynced;
-      if (unsynced.length > 0) next(new HttpError(503, 'NotSynced', `${unsynced.join(', ')} not synced yet`));
+      if (unsynced.length > 0) next(new HttpError('NotSynced', `${unsynced.join(', ')} not synced yet`));
       else next();
     },
     requireJson,
     express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true, verify: rejectEmpty }),
     (req: Request, _res: Response, next: NextFunction) => {
-      if (depthExceeds(req.body, MAX_JSON_DEPTH)) next(new HttpError(400, 'TooDeep', `request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+      if (depthExceeds(req.body, MAX_JSON_DEPTH)) next(new HttpError('TooDeep', `request body nests deeper than ${MAX_JSON_DEPTH} levels`));
       else next();
     },
     (req: Request, res: Response<unknown, MutateLocals>) => {
@@ -80,26 +81,21 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.all('/mutate', (_req, res) => {
     res.set('Allow', 'POST');
-    sendError(res, 405, 'MethodNotAllowed', 'use POST /mutate');
+    sendError(res, 'MethodNotAllowed', 'use POST /mutate');
   });
 
   app.use((req, res) => {
-    sendError(res, 404, 'NotFound', `no route for ${req.method} ${req.path}`);
+    sendError(res, 'NotFound', `no route for ${req.method} ${req.path}`);
   });
 
   app.use((err: unknown, req: Request, res: Response<unknown, MutateLocals>, _next: NextFunction) => {
-    const known =
-      err instanceof BadReviewError
-        ? { status: 400, code: err.code, message: err.message }
-        : err instanceof HttpError
-          ? { status: err.status, code: err.code, message: err.message }
-          : classifyBodyError(err);
+    const known = err instanceof BadReviewError || err instanceof HttpError ? { code: err.code, message: err.message } : classifyBodyError(err);
     const outcome: Outcome = known ? 'bad_request' : 'error';
     observe(res, outcome);
     if (known) {
       metrics.badRequests.inc({ code: known.code });
-      logger.warn({ status: known.status, code: known.code, problem: known.message, path: req.path }, 'bad request');
-      sendError(res, known.status, known.code, known.message);
+      logger.warn({ status: httpStatus(known.code), code: known.code, problem: known.message, path: req.path }, 'bad request');
+      sendError(res, known.code, known.message);
       return;
     }
     if (err instanceof UnappliablePatchError) {
@@ -107,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
       metrics.admissions.inc({ role: err.role, outcome });
       metrics.unappliablePatches.inc();
       logger.error({ code: 'UnappliablePatch', patchError: err.problem.code, opIndex: err.problem.index, op: err.problem.op, role: err.role }, 'planned patch does not apply; answering 500');
-      sendError(res, 500, 'UnappliablePatch', 'the webhook planned a patch that does not apply');
+      sendError(res, 'UnappliablePatch', 'the webhook planned a patch that does not apply');
       return;
     }
     if (req.path === '/mutate') metrics.admissions.inc({ role: 'unknown', outcome });
@@ -115,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
     logger.error({ errorName: e.name, error: e.message, stack: e.stack, path: req.path }, 'internal error');
     if (res.headersSent) return;
     // 500, not an AdmissionReview: the API server then applies the webhook's failurePolicy.
-    sendError(res, 500, 'InternalError', 'the webhook failed to handle the review');
+    sendError(res, 'InternalError', 'the webhook failed to handle the review');
   });
 
   return app;
@@ -130,7 +126,7 @@ function observe(res: Response<unknown, MutateLocals>, outcome: Outcome): number
 
 /** body-parser turns an empty body into {}, which would be misreported as a wrong kind. */
 function rejectEmpty(_req: unknown, _res: unknown, buf: Buffer): void {
-  if (buf.length === 0) throw new HttpError(400, 'EmptyBody', 'request body is empty');
+  if (buf.length === 0) throw new HttpError('EmptyBody', 'request body is empty');
 }
 
 /** Only application/json (any parameters) is an AdmissionReview. */
@@ -140,5 +136,5 @@ function requireJson(req: Request, _res: Response, next: NextFunction): void {
     next();
     return;
   }
-  next(new HttpError(415, 'UnsupportedMediaType', 'Content-Type must be application/json'));
+  next(new HttpError('UnsupportedMediaType', 'Content-Type must be application/json'));
 }

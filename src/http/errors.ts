@@ -1,25 +1,30 @@
 import type { Response } from 'express';
+import { httpStatus, type HttpErrorCode } from '../errors.js';
 import { BODY_LIMIT_TEXT } from './body.js';
 
 /** Every non-review answer has this shape: a stable code and a one-line message. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: HttpErrorCode; message: string };
 }
 
-export function sendError(res: Response, status: number, code: string, message: string): void {
+/** Answers with the code's status from the error registry (src/errors.ts). */
+export function sendError(res: Response, code: HttpErrorCode, message: string): void {
   const body: ErrorBody = { error: { code, message } };
-  res.status(status).json(body);
+  res.status(httpStatus(code)).json(body);
 }
 
-/** A rejection the edge decides itself (content type, method). */
+/** A rejection the edge decides itself (content type, depth, not synced); its status is its code's. */
 export class HttpError extends Error {
+  /** A plain property, not a getter: body-parser (http-errors) assigns it when a verify hook throws. */
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: HttpErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'HttpError';
+    this.status = httpStatus(code);
   }
 }
 
@@ -41,29 +46,28 @@ function isDecodeError(code: string | undefined): boolean {
 }
 
 /**
- * Maps body-parser failures to status, code and a fixed message. Fixed, because V8's JSON
- * errors quote the input, and the input may be a pod.
+ * Maps body-parser failures to a code (whose status the registry gives) and a fixed message. Fixed,
+ * because V8's JSON errors quote the input, and the input may be a pod.
  */
-export function classifyBodyError(err: unknown): { status: number; code: string; message: string } | undefined {
+export function classifyBodyError(err: unknown): { code: HttpErrorCode; message: string } | undefined {
   if (!isBodyParserError(err)) return undefined;
   // A body that does not decode as its Content-Encoding says is the client's fault (it was a 500 with a stack).
   if (err.type === undefined) {
-    return isDecodeError(err.code) ? { status: 400, code: 'MalformedEncoding', message: 'request body does not decode as its Content-Encoding says' } : undefined;
+    return isDecodeError(err.code) ? { code: 'MalformedEncoding', message: 'request body does not decode as its Content-Encoding says' } : undefined;
   }
   switch (err.type) {
     case 'entity.too.large':
-      return { status: 413, code: 'BodyTooLarge', message: `request body exceeds the ${BODY_LIMIT_TEXT} limit` };
+      return { code: 'BodyTooLarge', message: `request body exceeds the ${BODY_LIMIT_TEXT} limit` };
     case 'entity.parse.failed':
-      return { status: 400, code: 'MalformedJson', message: 'request body is not valid JSON' };
+      return { code: 'MalformedJson', message: 'request body is not valid JSON' };
     case 'encoding.unsupported':
-      return { status: 415, code: 'UnsupportedEncoding', message: 'content encoding is not supported' };
+      return { code: 'UnsupportedEncoding', message: 'content encoding is not supported' };
     case 'charset.unsupported':
-      return { status: 415, code: 'UnsupportedCharset', message: 'charset must be utf-8' };
+      return { code: 'UnsupportedCharset', message: 'charset must be utf-8' };
     case 'request.aborted':
-      return { status: 400, code: 'RequestAborted', message: 'request body was not received completely' };
+      return { code: 'RequestAborted', message: 'request body was not received completely' };
     default:
-      return err.status >= 400 && err.status < 500
-        ? { status: err.status, code: 'BadRequest', message: 'request body could not be read' }
-        : undefined;
+      // What else body-parser reports as the client's (request.size.invalid, a 400) is BadRequest.
+      return err.status >= 400 && err.status < 500 ? { code: 'BadRequest', message: 'request body could not be read' } : undefined;
   }
 }

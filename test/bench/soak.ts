@@ -3,7 +3,7 @@
 // minute (`certs --out`, the CLI's own renewal, which keeps the CA). RSS and open file descriptors are
 // sampled from /proc every 10 s and printed as a table. Verdict: 0 failed requests, every rotation and
 // every policy rewrite served. Exit code 1 otherwise. Not part of `make test`: it takes ten minutes.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import tls from 'node:tls';
@@ -15,7 +15,7 @@ import type { Json } from '../../src/json.js';
 import { generateReview } from '../fuzz/generate.js';
 import { fuzzPolicies } from '../fuzz/policies.js';
 import { Rng } from '../fuzz/prng.js';
-import { MAIN_JS } from '../support/paths.js';
+import { runCli, spawnCli } from '../support/cli.js';
 
 const SECONDS = positive('SOAK_SECONDS', 600);
 const RATE = positive('SOAK_RATE', 200);
@@ -49,8 +49,9 @@ function replaceFile(file: string, text: string): void {
 }
 
 /** A new serving certificate from the same CA, written by the CLI itself (as an operator would renew). */
-function renewCertificate(dir: string): void {
-  execFileSync(process.execPath, [MAIN_JS, 'certs', '--out', dir, '--days', '2'], { stdio: 'ignore' });
+async function renewCertificate(dir: string): Promise<void> {
+  const r = await runCli(['certs', '--out', dir, '--days', '2']);
+  if (r.code !== 0) throw new Error(`nifi-ca-guard certs exited ${r.code}: ${r.stderr.trim()}`);
 }
 
 function procStatus(pid: number): { rssMiB: number; fds: number } {
@@ -96,17 +97,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nifi-ca-guard-soak-'));
   const policyFile = join(dir, 'policy.yaml');
   const tlsDir = join(dir, 'tls');
-  renewCertificate(tlsDir);
+  await renewCertificate(tlsDir);
   const ca = readFileSync(join(tlsDir, 'ca.crt'), 'utf8');
   let policyN = 1;
   let mode: 'required' | 'preferred' = 'required';
   replaceFile(policyFile, policyText(policyN, mode));
 
-  const server = spawn(
-    process.execPath,
-    [MAIN_JS, 'serve', '--host', '127.0.0.1', '--port', '0', '--tls-cert', join(tlsDir, 'tls.crt'), '--tls-key', join(tlsDir, 'tls.key'),
+  const server = spawnCli(
+    ['serve', '--host', '127.0.0.1', '--port', '0', '--tls-cert', join(tlsDir, 'tls.crt'), '--tls-key', join(tlsDir, 'tls.key'),
       '--policy', policyFile, '--reload-interval-ms', '1000', '--shutdown-delay-ms', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const serverLog = { errors: 0, tlsReloads: 0, policyReloads: 0, rejected: 0, skipped: 0, admissions: 0 };
   // serve logs JSON lines to stderr; stdout stays free for command output.
@@ -226,7 +225,7 @@ async function main(): Promise<void> {
   const serials = new Set<string>([await servedSerial(port, ca)]);
   const rotate = async (): Promise<void> => {
     const at = (Date.now() - start) / 1000;
-    renewCertificate(tlsDir);
+    await renewCertificate(tlsDir);
     const entry: { at: number; serial?: string; lag?: number } = { at };
     rotations.push(entry);
     // Fresh handshakes until the new certificate is served.

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeKubeApi } from '../support/kube-api.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 
 describe('cli: ca --apply and inspect --secret against a (fake) API server', function () {
   this.timeout(120_000);
@@ -24,7 +24,7 @@ describe('cli: ca --apply and inspect --secret against a (fake) API server', fun
   });
 
   it('init --apply creates the trust Secret, then the private one', async () => {
-    const r = await cli(['ca', 'init', '--apply', '-n', 'nifi', '--token-env', 'TOKEN'], env);
+    const r = await runCli(['ca', 'init', '--apply', '-n', 'nifi', '--token-env', 'TOKEN'], { env });
     expect(r.code, r.stderr).to.equal(0);
     expect([...api.secrets.keys()].sort()).to.deep.equal(['nifi/nifi-ca-keystore', 'nifi/nifi-ca-trust']);
     const writes = api.calls.filter((c) => c.method === 'POST').map((c) => c.path);
@@ -33,22 +33,22 @@ describe('cli: ca --apply and inspect --secret against a (fake) API server', fun
   });
 
   it('init --apply refuses to replace the pinned CA', async () => {
-    const r = await cli(['ca', 'init', '--apply', '-n', 'nifi', '--token-env', 'TOKEN'], env);
+    const r = await runCli(['ca', 'init', '--apply', '-n', 'nifi', '--token-env', 'TOKEN'], { env });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/already exists in namespace nifi/);
   });
 
   it('rotate --apply replaces both Secrets (PUT), bundle first; inspect --secret shows both CAs', async () => {
     api.calls.length = 0;
-    const r = await cli(['ca', 'rotate', '--apply', '-n', 'nifi'], env);
+    const r = await runCli(['ca', 'rotate', '--apply', '-n', 'nifi'], { env });
     expect(r.code, r.stderr).to.equal(0);
     expect(api.calls.filter((c) => c.method === 'PUT').map((c) => c.path)).to.deep.equal([
       '/api/v1/namespaces/nifi/secrets/nifi-ca-trust',
       '/api/v1/namespaces/nifi/secrets/nifi-ca-keystore',
     ]);
-    const trust = await cli(['ca', 'inspect', '--secret', 'nifi-ca-trust', '-n', 'nifi', '--json'], env);
+    const trust = await runCli(['ca', 'inspect', '--secret', 'nifi-ca-trust', '-n', 'nifi', '--json'], { env });
     expect(trust.code, trust.stderr).to.equal(0);
-    const key = await cli(['ca', 'inspect', '--secret', 'nifi-ca-keystore', '-n', 'nifi', '--json'], env);
+    const key = await runCli(['ca', 'inspect', '--secret', 'nifi-ca-keystore', '-n', 'nifi', '--json'], { env });
     expect(key.code, key.stderr).to.equal(0);
     const bundle = JSON.parse(trust.stdout) as { sha256: string }[];
     const pinned = JSON.parse(key.stdout) as { sha256: string; alias: string }[];
@@ -59,13 +59,13 @@ describe('cli: ca --apply and inspect --secret against a (fake) API server', fun
 
   it('prune --apply writes nothing while nothing expired', async () => {
     api.calls.length = 0;
-    const r = await cli(['ca', 'prune', '--apply', '-n', 'nifi'], env);
+    const r = await runCli(['ca', 'prune', '--apply', '-n', 'nifi'], { env });
     expect(r.code, r.stderr).to.equal(0);
     expect(api.calls.filter((c) => c.method !== 'GET')).to.deep.equal([]);
   });
 
   it('inspect --secret on a missing Secret is a one-line error', async () => {
-    const r = await cli(['ca', 'inspect', '--secret', 'nope', '-n', 'nifi'], env);
+    const r = await runCli(['ca', 'inspect', '--secret', 'nope', '-n', 'nifi'], { env });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim()).to.equal('nifi-ca-guard: Secret nifi/nope not found');
   });
@@ -76,7 +76,7 @@ describe('cli: ca --apply and inspect --secret against a (fake) API server', fun
       bad,
       'apiVersion: v1\nkind: Config\nclusters: [{name: x, cluster: {server: "http://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: x, user: u}}]\ncurrent-context: x\n',
     );
-    const r = await cli(['ca', 'prune', '--apply', '-n', 'nifi'], { KUBECONFIG: bad });
+    const r = await runCli(['ca', 'prune', '--apply', '-n', 'nifi'], { env: { KUBECONFIG: bad } });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim().split('\n')).to.have.length(1);
     expect(r.stderr).to.match(/^nifi-ca-guard: cannot read Secret nifi\/nifi-ca-trust: /);

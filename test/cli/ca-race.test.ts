@@ -35,7 +35,7 @@ describe('cli: ca --apply under concurrent and interrupted runs (loopback API se
   /** Runs the CLI as `client` (its own kubeconfig); tells the API server when it has exited. */
   async function as(client: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
     const kubeconfig = await api.kubeconfig(dir, client);
-    const r = await runCli(args, { KUBECONFIG: kubeconfig, ...TOKEN, ...env }, 60_000);
+    const r = await runCli(args, { env: { KUBECONFIG: kubeconfig, ...TOKEN, ...env }, timeoutMs: 60_000 });
     api.exited(client);
     return r;
   }
@@ -106,7 +106,7 @@ describe('cli: ca --apply under concurrent and interrupted runs (loopback API se
     const first = await initPair();
     // What `ca adopt` reads: a toolkit working directory (here, another pinned CA's files).
     const other = join(dir, 'other');
-    const o = await runCli(['ca', 'init', '--dir', other, '--key-type', 'ecdsa', '--token-env', 'TOKEN'], TOKEN);
+    const o = await runCli(['ca', 'init', '--dir', other, '--key-type', 'ecdsa', '--token-env', 'TOKEN'], { env: TOKEN });
     expect(o.code, o.stderr).to.equal(0);
     const priv = parse(await readFile(join(other, 'nifi-ca-keystore.yaml'), 'utf8')) as { data: Record<string, string> };
     const from = join(dir, 'from');
@@ -232,7 +232,7 @@ describe('cli: ca --dir under concurrent runs', function () {
 
   it('concurrent ca rotate --dir processes: the active CA is always in the bundle, no rotation silently lost', async () => {
     const d = join(dir, 'm');
-    const i = await runCli(['ca', 'init', '--dir', d, '--key-type', 'ecdsa', '--token-env', 'TOKEN'], TOKEN);
+    const i = await runCli(['ca', 'init', '--dir', d, '--key-type', 'ecdsa', '--token-env', 'TOKEN'], { env: TOKEN });
     expect(i.code, i.stderr).to.equal(0);
     for (let round = 0; round < 3; round++) {
       // A checker reading the private Secret, then the bundle, while the rotations run: the bundle
@@ -249,7 +249,7 @@ describe('cli: ca --dir under concurrent runs', function () {
           await new Promise((r) => setImmediate(r));
         }
       })();
-      const results = await Promise.all(Array.from({ length: 6 }, () => runCli(['ca', 'rotate', '--dir', d, '--key-type', 'ecdsa'], {}, 60_000)));
+      const results = await Promise.all(Array.from({ length: 6 }, () => runCli(['ca', 'rotate', '--dir', d, '--key-type', 'ecdsa'], { timeoutMs: 60_000 })));
       running = false;
       await checker;
       expectRotationsConsistent(results, await dirState(d), /^nifi-ca-guard: .*\.nifi-ca-guard\.lock/);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { makeCa } from '../support/certs.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 
 interface Row {
   source: string;
@@ -22,7 +22,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
   let dir: string;
   const env = { NIFI_CA_TOKEN: 'a-toolkit-token-0123' };
   const inspect = async (file: string): Promise<Row[]> => {
-    const r = await cli(['ca', 'inspect', file, '--json']);
+    const r = await runCli(['ca', 'inspect', file, '--json']);
     expect(r.code, r.stderr).to.equal(0);
     return JSON.parse(r.stdout) as Row[];
   };
@@ -33,7 +33,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('init writes the private Secret (0600) and the trust bundle Secret', async () => {
-    const r = await cli(['ca', 'init', '--dir', join(dir, 'm'), '-n', 'nifi', '--token-env', 'NIFI_CA_TOKEN', '--subject', 'CN=nifi-ca, OU=NIFI, O=Test'], env);
+    const r = await runCli(['ca', 'init', '--dir', join(dir, 'm'), '-n', 'nifi', '--token-env', 'NIFI_CA_TOKEN', '--subject', 'CN=nifi-ca, OU=NIFI, O=Test'], { env });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/CA CN=nifi-ca, OU=NIFI, O=Test serial [0-9a-f]+ SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
     expect((await readdir(join(dir, 'm'))).sort()).to.deep.equal(['nifi-ca-keystore.yaml', 'nifi-ca-trust.yaml']);
@@ -60,14 +60,14 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
   });
 
   it('init refuses to replace an existing CA without --force', async () => {
-    const r = await cli(['ca', 'init', '--dir', join(dir, 'm'), '--token-env', 'NIFI_CA_TOKEN'], env);
+    const r = await runCli(['ca', 'init', '--dir', join(dir, 'm'), '--token-env', 'NIFI_CA_TOKEN'], { env });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim()).to.match(/^nifi-ca-guard: Secret nifi-ca-keystore already exists in .*; use ca rotate, or --force/);
   });
 
   it('rotate appends the new CA to the bundle and puts it in the keystore', async () => {
     const before = await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'));
-    const r = await cli(['ca', 'rotate', '--dir', join(dir, 'm'), '--key-type', 'ecdsa']);
+    const r = await runCli(['ca', 'rotate', '--dir', join(dir, 'm'), '--key-type', 'ecdsa']);
     expect(r.code, r.stderr).to.equal(0);
     const trust = await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'));
     const priv = await inspect(join(dir, 'm', 'nifi-ca-keystore.yaml'));
@@ -80,7 +80,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
   });
 
   it('prune keeps everything while nothing has expired', async () => {
-    const r = await cli(['ca', 'prune', '--dir', join(dir, 'm')]);
+    const r = await runCli(['ca', 'prune', '--dir', join(dir, 'm')]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/nothing to prune: 2 certificate/);
   });
@@ -92,7 +92,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     const expired = makeCa({ subject: 'CN=retired', now: new Date(), days: -1 });
     trust.data['ca.crt'] = Buffer.from(before + expired.pem).toString('base64');
     await writeFile(path, stringify(trust));
-    const r = await cli(['ca', 'prune', '--dir', join(dir, 'm')]);
+    const r = await runCli(['ca', 'prune', '--dir', join(dir, 'm')]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^dropped CN=retired serial [0-9a-f]+ SHA-256 .* \(expired /);
     expect(r.stdout).to.match(/now holds 2 certificate/);
@@ -107,7 +107,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     await mkdir(from);
     await mkdir(to);
     for (const [k, v] of Object.entries(priv.data as Record<string, string>)) await writeFile(join(from, k), Buffer.from(v, 'base64'));
-    const r = await cli(['ca', 'restore', '--from', from, '--to', to]);
+    const r = await runCli(['ca', 'restore', '--from', from, '--to', to]);
     expect(r.code, r.stderr).to.equal(0);
     expect((await readdir(to)).sort()).to.deep.equal(['config.json', 'nifi-ca-keystore.jks']);
     expect((await stat(join(to, 'config.json'))).mode & 0o777).to.equal(0o600);
@@ -116,7 +116,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
 
   it("adopt pins a running nifi-ca's CA as is, appending it to an existing bundle", async () => {
     // `secret` holds config.json + keystore as the toolkit would leave them in its working directory
-    const fresh = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'adopted')]);
+    const fresh = await runCli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'adopted')]);
     expect(fresh.code, fresh.stderr).to.equal(0);
     const keystore = await inspect(join(dir, 'adopted', 'nifi-ca-keystore.yaml'));
     const bundle = await inspect(join(dir, 'adopted', 'nifi-ca-trust.yaml'));
@@ -124,16 +124,16 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     const priv = parse(await readFile(join(dir, 'adopted', 'nifi-ca-keystore.yaml'), 'utf8'));
     expect(Buffer.from(priv.data['nifi-ca-keystore.jks'], 'base64').equals(await readFile(join(dir, 'secret', 'nifi-ca-keystore.jks')))).to.equal(true);
     // into the first directory, which pins these very files: a re-run, nothing to do
-    const again = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
+    const again = await runCli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout).to.match(/^already pinned: CA /);
     expect(await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'))).to.have.length(2);
     // once it pins another CA, adopting replaces it only with --force; the bundle holds each CA once
-    expect((await cli(['ca', 'rotate', '--dir', join(dir, 'm'), '--key-type', 'ecdsa'])).code).to.equal(0);
-    const refused = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
+    expect((await runCli(['ca', 'rotate', '--dir', join(dir, 'm'), '--key-type', 'ecdsa'])).code).to.equal(0);
+    const refused = await runCli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm')]);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.match(/already exists .*--force/);
-    const forced = await cli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm'), '--force']);
+    const forced = await runCli(['ca', 'adopt', '--from', join(dir, 'secret'), '--dir', join(dir, 'm'), '--force']);
     expect(forced.code, forced.stderr).to.equal(0);
     expect(await inspect(join(dir, 'm', 'nifi-ca-trust.yaml'))).to.have.length(3);
   });
@@ -153,7 +153,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
   ];
   for (const [name, args, msg] of refusals) {
     it(`refuses with one line: ${name}`, async () => {
-      const r = await cli(args);
+      const r = await runCli(args);
       expect(r.code).to.equal(1);
       const lines = r.stderr.trim().split('\n').filter((l) => !l.includes('warning:'));
       expect(lines).to.have.length(1);
@@ -165,7 +165,7 @@ describe('cli: ca init / inspect / rotate / prune / restore', function () {
     it(`inspect ${format.join(' ') || '(text)'}: a PEM file with no certificate exits 1 with one line`, async () => {
       const file = join(dir, `keyonly${format.length}.pem`);
       await writeFile(file, '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
-      const r = await cli(['ca', 'inspect', file, ...format]);
+      const r = await runCli(['ca', 'inspect', file, ...format]);
       expect(r.code).to.equal(1);
       expect(r.stdout).to.equal('');
       expect(r.stderr).to.equal('nifi-ca-guard: no certificate found\n');

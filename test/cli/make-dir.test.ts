@@ -22,7 +22,7 @@ describe('cli: directories the CLI creates', () => {
   ];
   for (const c of cases) {
     it(`fails at once with one line for ${c.name}`, async () => {
-      const res = await runCli(c.args, {}, 15_000);
+      const res = await runCli(c.args, { timeoutMs: 15_000 });
       expect(res.signal, 'killed after 15 s: the command hung').to.equal(null);
       expect(res.code, res.stderr).to.equal(1);
       expect(res.stdout).to.equal('');
@@ -33,10 +33,10 @@ describe('cli: directories the CLI creates', () => {
 
   it('creates missing parents, and accepts a directory that already exists', async () => {
     const out = join(root, 'x', 'y', 'z');
-    const first = await runCli(['certs', '--out', out], {}, 30_000);
+    const first = await runCli(['certs', '--out', out], { timeoutMs: 30_000 });
     expect(first.code, first.stderr).to.equal(0);
     expect(statSync(out).isDirectory()).to.equal(true);
-    const again = await runCli(['ca', 'init', '--dir', out], {}, 30_000);
+    const again = await runCli(['ca', 'init', '--dir', out], { timeoutMs: 30_000 });
     expect(again.code, again.stderr).to.equal(0);
     expect(existsSync(join(out, 'nifi-ca-keystore.yaml'))).to.equal(true);
   });

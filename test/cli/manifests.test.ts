@@ -11,7 +11,7 @@ import type { LabelSelector } from '../../src/policy/types.js';
 import { VERSION } from '../../src/version.js';
 import { repoPath } from '../support/paths.js';
 import { DEFAULT_POLICY_TEXT } from '../support/policy.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 
 interface Obj {
   apiVersion: string;
@@ -71,7 +71,7 @@ describe('cli: nifi-ca-guard manifests', () => {
     ['a mixed policy', MIXED, ['--namespace', 'platform']],
   ] as const) {
     it(`${name}: exit 0, multi-document YAML, each object with apiVersion, kind and metadata.name`, async () => {
-      const r = await cli(['manifests', '--policy', file(`${name}.yaml`, text), ...args]);
+      const r = await runCli(['manifests', '--policy', file(`${name}.yaml`, text), ...args]);
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stderr).to.equal('');
       expect(r.stdout).to.match(new RegExp(`^# nifi-ca-guard ${VERSION.replace(/\./g, '\\.')}: `));
@@ -88,7 +88,7 @@ describe('cli: nifi-ca-guard manifests', () => {
   }
 
   it("the output's namespace and image are the flags'", async () => {
-    const r = await cli(['manifests', '--policy', file('cetic.yaml', CETIC), '-n', 'nifi-system', '--image', 'registry.example.com/nifi-ca-guard:1.0.0']);
+    const r = await runCli(['manifests', '--policy', file('cetic.yaml', CETIC), '-n', 'nifi-system', '--image', 'registry.example.com/nifi-ca-guard:1.0.0']);
     expect(r.code, r.stderr).to.equal(0);
     const docs = objects(r.stdout);
     for (const d of docs.filter((o) => o.metadata.namespace !== undefined)) expect(d.metadata.namespace, d.kind).to.equal('nifi-system');
@@ -112,17 +112,17 @@ describe('cli: nifi-ca-guard manifests', () => {
   });
 
   it('takes the install\'s policy ConfigMap as --policy: its policy.yaml goes into the new ConfigMap, not the ConfigMap itself', async () => {
-    const first = await cli(['manifests', '--policy', file('cetic-for-cm.yaml', CETIC)]);
+    const first = await runCli(['manifests', '--policy', file('cetic-for-cm.yaml', CETIC)]);
     expect(first.code, first.stderr).to.equal(0);
     const cm = objects(first.stdout).find((d) => d.kind === 'ConfigMap')!;
-    const again = await cli(['manifests', '--policy', file('cm.yaml', JSON.stringify(cm))]);
+    const again = await runCli(['manifests', '--policy', file('cm.yaml', JSON.stringify(cm))]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout).to.equal(first.stdout);
   });
 
   it('a policy naming another init-container image: replaced, with one note on stderr', async () => {
     const text = CETIC.replace('    format: jks\n', '    format: jks\n    initContainer: {image: "nifi-ca-guard:0.0.1"}\n');
-    const r = await cli(['manifests', '--policy', file('old-image.yaml', text), '--image', 'nifi-ca-guard:9.9.9']);
+    const r = await runCli(['manifests', '--policy', file('old-image.yaml', text), '--image', 'nifi-ca-guard:9.9.9']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.equal(
       "nifi-ca-guard: note: policy cetic: init-container image pinned to the webhook's image nifi-ca-guard:9.9.9 (was spec.trustBundle.initContainer.image: nifi-ca-guard:0.0.1)\n",
@@ -160,7 +160,7 @@ describe('cli: nifi-ca-guard manifests', () => {
       : [];
     for (const [name, text] of [['default', DEFAULT_POLICY_TEXT], ['cetic', CETIC], ['mixed', MIXED], ...recipes] as const) {
       it(`${name} policy`, async () => {
-        const r = await cli(['manifests', '--policy', file(`${name.replace(/\//g, '-')}-cover.yaml`, text)]);
+        const r = await runCli(['manifests', '--policy', file(`${name.replace(/\//g, '-')}-cover.yaml`, text)]);
         expect(r.code, r.stderr).to.equal(0);
         const mwc = objects(r.stdout).find((d) => d.kind === 'MutatingWebhookConfiguration') as unknown as { webhooks: Array<{ objectSelector: LabelSelector }> };
         const policy = parsePolicyText(text, name);
@@ -203,7 +203,7 @@ describe('cli: nifi-ca-guard manifests', () => {
   });
   for (const c of errors) {
     it(`${c.name}: exit 1, one line, nothing on stdout`, async () => {
-      const r = await cli(['manifests', ...c.args]);
+      const r = await runCli(['manifests', ...c.args]);
       expect(r.code, r.stderr).to.equal(1);
       expect(r.stdout).to.equal('');
       expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
@@ -212,13 +212,13 @@ describe('cli: nifi-ca-guard manifests', () => {
   }
 
   it('no --policy: a usage error, exit 2, one line', async () => {
-    const r = await cli(['manifests']);
+    const r = await runCli(['manifests']);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.equal("nifi-ca-guard: required option '--policy <file>' not specified (see --help)\n");
   });
 
   it('the header comments do not change what is applied', async () => {
-    const r = await cli(['manifests', '--policy', file('header.yaml', DEFAULT_POLICY_TEXT)]);
+    const r = await runCli(['manifests', '--policy', file('header.yaml', DEFAULT_POLICY_TEXT)]);
     const withoutComments = r.stdout.split('\n').filter((l) => !l.startsWith('#')).join('\n');
     expect(objects(withoutComments)).to.deep.equal(objects(r.stdout));
     expect(parse(r.stdout.split('---\n')[0]!)).to.have.property('kind', 'CustomResourceDefinition');

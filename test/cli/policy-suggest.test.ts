@@ -3,7 +3,6 @@
 // and nifi-ca workloads (anti-affinity against each other's real labels, trust wiring NiFi reads)
 // while leaving every other workload and the chart's own containers alone.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +15,8 @@ import type { LabelSelector } from '../../src/policy/types.js';
 import { findTemplate, podFromTemplate } from '../../src/preview/templates.js';
 import { flatten } from '../../src/preview/preview.js';
 import { parseObjects } from '../../src/preview/read.js';
-import { MAIN_JS, REPO_ROOT, repoPath } from '../support/paths.js';
-import { cli } from '../support/run.js';
+import { REPO_ROOT, repoPath } from '../support/paths.js';
+import { runCli } from '../support/cli.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const GOLDEN_DIR = repoPath('test', 'golden', 'suggest');
@@ -64,7 +63,7 @@ describe('cli: policy suggest on the installations in the field', () => {
       let suggested = '';
 
       before(async () => {
-        const r = await cli(['policy', 'suggest', '-f', fx.file, '-n', 'nifi'], {}, REPO_ROOT);
+        const r = await runCli(['policy', 'suggest', '-f', fx.file, '-n', 'nifi'], { cwd: REPO_ROOT });
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stderr).to.equal('');
         suggested = r.stdout;
@@ -90,11 +89,11 @@ describe('cli: policy suggest on the installations in the field', () => {
         let out: Json[] = [];
         let previewYaml = '';
         before(async () => {
-          const r = await cli(['preview', '-f', fx.file, '-n', 'nifi', '--policy', policyFile, '-o', 'json'], {}, REPO_ROOT);
+          const r = await runCli(['preview', '-f', fx.file, '-n', 'nifi', '--policy', policyFile, '-o', 'json'], { cwd: REPO_ROOT });
           expect(r.code, r.stderr).to.equal(0);
           const json = JSON.parse(r.stdout) as Json;
           out = json.kind === 'List' ? named(json.items) : [json];
-          const y = await cli(['preview', '-f', fx.file, '-n', 'nifi', '--policy', policyFile], {}, REPO_ROOT);
+          const y = await runCli(['preview', '-f', fx.file, '-n', 'nifi', '--policy', policyFile], { cwd: REPO_ROOT });
           expect(y.code, y.stderr).to.equal(0);
           previewYaml = y.stdout;
         });
@@ -154,7 +153,7 @@ describe('cli: policy suggest on the installations in the field', () => {
         it('previewing the preview output again yields empty patches', async () => {
           const again = join(tmp, `again-${fx.golden}`);
           writeFileSync(again, previewYaml);
-          const r = await cli(['preview', '-f', again, '-n', 'nifi', '--policy', policyFile, '-o', 'patch']);
+          const r = await runCli(['preview', '-f', again, '-n', 'nifi', '--policy', policyFile, '-o', 'patch']);
           expect(r.code, r.stderr).to.equal(0);
           for (const item of JSON.parse(r.stdout) as Array<{ object: string; patch: unknown[] }>) expect(item.patch, item.object).to.deep.equal([]);
         });
@@ -162,12 +161,11 @@ describe('cli: policy suggest on the installations in the field', () => {
     });
   }
 
-  it('reads Helm output on stdin, and -n / --name set namespace and name', () => {
-    const r = spawnSync(process.execPath, [MAIN_JS, 'policy', 'suggest', '-f', '-', '-n', 'prod', '--name', 'prod-nifi'], {
+  it('reads Helm output on stdin, and -n / --name set namespace and name', async () => {
+    const r = await runCli(['policy', 'suggest', '-f', '-', '-n', 'prod', '--name', 'prod-nifi'], {
       input: readFileSync(repoPath('examples/cetic-helm-nifi/release.yaml')),
-      encoding: 'utf8',
     });
-    expect(r.status, r.stderr).to.equal(0);
+    expect(r.code, r.stderr).to.equal(0);
     const doc = parse(r.stdout) as Json;
     expect(readPath(doc, 'metadata', 'name')).to.equal('prod-nifi');
     expect(readPath(doc, 'spec', 'namespaces')).to.deep.equal(['prod']);
@@ -199,7 +197,7 @@ describe('cli: policy suggest, bad input', () => {
   ];
   for (const c of cases) {
     it(`exits 1 with one line and no output for ${c.name}`, async () => {
-      const res = await cli(['policy', 'suggest', ...c.args]);
+      const res = await runCli(['policy', 'suggest', ...c.args]);
       expect(res.code, res.stderr).to.equal(1);
       expect(res.stdout).to.equal('');
       expect(res.stderr.trim().split('\n'), res.stderr).to.have.length(1);

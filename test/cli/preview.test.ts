@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, runCliStdin } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { repoPath } from '../support/paths.js';
-import { cli } from '../support/run.js';
 
 // The golden suite covers what preview prints for good input; this is its bad input.
 describe('cli: nifi-ca-guard preview, bad input', () => {
@@ -46,7 +45,7 @@ describe('cli: nifi-ca-guard preview, bad input', () => {
   ];
   for (const c of shapes) {
     it(`exits 1 naming the document and field for ${c.name} on stdin`, async () => {
-      const res = await runCliStdin(['preview', '-f', '-'], c.text);
+      const res = await runCli(['preview', '-f', '-'], { input: c.text });
       expect(res.code, res.stderr).to.equal(1);
       expect(res.stdout).to.equal('');
       expect(res.stderr.trim().split('\n'), res.stderr).to.have.length(1);
@@ -62,7 +61,7 @@ describe('cli: nifi-ca-guard preview, bad input', () => {
   ];
   deep.forEach((text, n) => {
     it(`previews malformed pod fields without crashing (${n + 1})`, async () => {
-      const res = await runCliStdin(['preview', '-f', '-'], text);
+      const res = await runCli(['preview', '-f', '-'], { input: text });
       expect(res.code, res.stderr).to.equal(0);
       expect(res.stderr).to.not.match(/Cannot read|is not a function|TypeError/);
       expect(res.stdout).to.match(/^kind: Pod$/m);
@@ -209,8 +208,8 @@ spec:
   for (const c of cases) {
     for (const output of ['yaml', 'json', 'patch']) {
       it(`${c.name} (-o ${output}): exit ${c.code} with --fail-on-unmatched, 0 without, stdout byte-identical`, async () => {
-        const plain = await cli(['preview', ...c.args, '-o', output]);
-        const flagged = await cli(['preview', ...c.args, '-o', output, '--fail-on-unmatched']);
+        const plain = await runCli(['preview', ...c.args, '-o', output]);
+        const flagged = await runCli(['preview', ...c.args, '-o', output, '--fail-on-unmatched']);
         expect(plain.code, plain.stderr).to.equal(0);
         expect(flagged.code, flagged.stderr).to.equal(c.code);
         expect(flagged.stdout).to.not.equal('');
@@ -230,7 +229,7 @@ spec:
   }
 
   it('preview --help documents the flag and every exit status', async () => {
-    const res = await cli(['preview', '--help']);
+    const res = await runCli(['preview', '--help']);
     expect(res.code).to.equal(0);
     expect(res.stdout).to.include('--fail-on-unmatched');
     for (const code of ['0', '1', '2', '3']) expect(res.stdout).to.match(new RegExp(`^  ${code}  \\S`, 'm'));

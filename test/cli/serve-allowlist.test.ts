@@ -43,7 +43,7 @@ describe('cli: serve --allowed-init-images', () => {
   it('by default refuses a policy naming an image outside the webhook\'s own repository, with the field path', async () => {
     const file = join(dir, 'evil.yaml');
     writeFileSync(file, policy('evil.example.com/toolbox:latest'));
-    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--policy', file, ...tlsArgs()], { NIFI_CA_GUARD_INIT_IMAGE: 'registry.example.com/guard:1.0' });
+    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--policy', file, ...tlsArgs()], { env: { NIFI_CA_GUARD_INIT_IMAGE: 'registry.example.com/guard:1.0' } });
     expect(res.code, res.stderr).to.equal(1);
     expect(res.stderr.trim()).to.match(
       /^nifi-ca-guard: invalid policy .*evil\.yaml: spec\.trustBundle\.initContainer\.image: evil\.example\.com\/toolbox:latest is not allowed by the webhook's --allowed-init-images \(registry\.example\.com\/guard:\*, registry\.example\.com\/guard@\*\): /,

@@ -125,7 +125,7 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
   ];
   for (const f of failures) {
     it(`exits 1 with one line for ${f.name}`, async () => {
-      const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', ...f.args()], f.env);
+      const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', ...f.args()], { env: f.env });
       expect(res.code, res.stderr).to.equal(1);
       expect(res.stderr.trim()).to.match(f.error);
       expect(res.stderr.trim().split('\n')).to.have.length(1);
@@ -135,7 +135,7 @@ describe('cli: nifi-ca-guard serve (built CLI as a child process)', () => {
   it('never prints kubeconfig text (tokens) when the kubeconfig is not valid YAML', async () => {
     const kubeconfig = join(dir, 'broken-kubeconfig');
     writeFileSync(kubeconfig, 'users:\n- name: u\n  user: {token: s3cr3t-tok}\nclusters: [\n');
-    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--watch-policies', ...tlsArgs()], { KUBECONFIG: kubeconfig });
+    const res = await runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--watch-policies', ...tlsArgs()], { env: { KUBECONFIG: kubeconfig } });
     expect(res.code, res.stderr).to.equal(1);
     expect(res.stderr.trim()).to.match(/^nifi-ca-guard: --watch-policies: cannot load a kubeconfig: /);
     expect(res.stderr).to.not.include('s3cr3t-tok');

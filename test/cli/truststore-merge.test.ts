@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aliasFor } from '../../src/trust/fingerprint.js';
 import { readJks, readPkcs12, writeJks, writePkcs12 } from '../../src/pki/index.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 import { makeCa } from '../support/certs.js';
 
 const PW = 'Enrolment-Secret-9x';
@@ -51,7 +51,7 @@ describe('cli: truststore --merge', function () {
 
   it('the init-container command: merges into the toolkit truststore with the config.json password, then is a no-op', async () => {
     const { certs, store, config } = await enrolled();
-    const r = await cli(mergeArgs(store, config));
+    const r = await runCli(mergeArgs(store, config));
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.equal('');
     const want = [aliasFor(ca1.cert), aliasFor(ca2.cert), 'nifi-cert'].sort();
@@ -60,7 +60,7 @@ describe('cli: truststore --merge', function () {
     expect(trusted(first)).to.deep.equal(want);
     const ino = (await stat(store)).ino;
 
-    const again = await cli(mergeArgs(store, config));
+    const again = await runCli(mergeArgs(store, config));
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout).to.equal(`${store} already trusts every bundle CA (2); unchanged\n`);
     expect((await readFile(store)).equals(first), 'byte-identical').to.equal(true);
@@ -75,7 +75,7 @@ describe('cli: truststore --merge', function () {
       // As root, give the store another owner, as the toolkit's uid would be; otherwise it is ours.
       if (process.getuid?.() === 0) await chown(store, 4321, 4322);
       const before = await stat(store);
-      const r = await cli(mergeArgs(store, config));
+      const r = await runCli(mergeArgs(store, config));
       expect(r.code, r.stderr).to.equal(0);
       const after = await stat(store);
       expect(after.ino, 'replaced').not.to.equal(before.ino);
@@ -86,8 +86,8 @@ describe('cli: truststore --merge', function () {
 
   it('drops what it added once the CA leaves the bundle, never nifi-cert; says so', async () => {
     const { store, config } = await enrolled();
-    expect((await cli(mergeArgs(store, config))).code).to.equal(0);
-    const r = await cli(mergeArgs(store, config, 'jks', join(dir, 'one.pem')));
+    expect((await runCli(mergeArgs(store, config))).code).to.equal(0);
+    const r = await runCli(mergeArgs(store, config, 'jks', join(dir, 'one.pem')));
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal(
       `merged 0 bundle CA(s) into ${store} (jks): 2 trusted: ${[aliasFor(ca2.cert), 'nifi-cert'].sort().join(', ')}\n` +
@@ -100,13 +100,13 @@ describe('cli: truststore --merge', function () {
     const { store } = await enrolled({ type: 'pkcs12' });
     const env = { TRUSTSTORE_PASSWORD: PW };
     const args = ['truststore', '--merge', '--bundle', join(dir, 'with-expired.pem'), '--out', store, '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD', '--mac', 'sha256'];
-    const r = await cli(args, env);
+    const r = await runCli(args, { env });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^merged 1 bundle CA\(s\) into .*truststore\.p12 \(pkcs12\): 2 trusted: /);
     expect(r.stderr).to.match(/^nifi-ca-guard: warning: skipped ca-[0-9a-f]{16} \(CN=expired\): expired/);
     expect(r.stderr).not.to.include('BEGIN');
     expect(readPkcs12(await readFile(store), PW).entries.map((e) => e.alias).sort()).to.deep.equal([aliasFor(ca1.cert), 'nifi-cert'].sort());
-    const q = await cli([...args, '-q'], env);
+    const q = await runCli([...args, '-q'], { env });
     expect(q.code, q.stderr).to.equal(0);
     expect(q.stdout).to.equal('');
   });
@@ -114,7 +114,7 @@ describe('cli: truststore --merge', function () {
   it('pem: appends the bundle CAs; no password needed', async () => {
     const store = join(dir, 'trust.pem');
     await writeFile(store, enrol.pem);
-    const r = await cli(['truststore', '--merge', '--bundle', join(dir, 'bundle.pem'), '--out', store, '--type', 'pem']);
+    const r = await runCli(['truststore', '--merge', '--bundle', join(dir, 'bundle.pem'), '--out', store, '--type', 'pem']);
     expect(r.code, r.stderr).to.equal(0);
     expect(await readFile(store, 'utf8')).to.equal(enrol.pem + [ca1, ca2].sort((x, y) => (aliasFor(x.cert) < aliasFor(y.cert) ? -1 : 1)).map((c) => c.pem).join(''));
   });
@@ -184,7 +184,7 @@ describe('cli: truststore --merge', function () {
       const s = await enrolled();
       const args = await c.setup(s);
       const before = await readFile(s.store);
-      const r = await cli(args, c.env);
+      const r = await runCli(args, { env: c.env });
       expect(r.code, r.stdout + r.stderr).to.equal(1);
       const lines = r.stderr.trim().split('\n');
       expect(lines, r.stderr).to.have.length(1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePem } from '../../src/trust/pem.js';
 import { inspectBytes } from '../../src/trust/inspect.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 
 // The CLI runs on the real clock: certificates here are made relative to now.
@@ -35,7 +35,7 @@ describe('cli: truststore', function () {
     it(`writes ${type} with every CA once, deterministic aliases`, async () => {
       const out = join(dir, `ok.${type}`);
       const args = ['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--type', type];
-      const r = await cli(type === 'pem' ? args : [...args, '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+      const r = await runCli(type === 'pem' ? args : [...args, '--password-env', 'TRUSTSTORE_PASSWORD'], { env });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.match(/2 trusted CA certificate\(s\)/);
       expect(r.stdout).to.match(/1 duplicate/);
@@ -47,13 +47,13 @@ describe('cli: truststore', function () {
 
   it('--password-file works like --password-env', async () => {
     const out = join(dir, 'pwfile.p12');
-    const r = await cli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--password-file', join(dir, 'pw')]);
+    const r = await runCli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--password-file', join(dir, 'pw')]);
     expect(r.code, r.stderr).to.equal(0);
     expect(inspectBytes(await readFile(out), 'changeit').entries).to.have.length(2);
   });
 
   it('skips expired and non-CA certificates among valid ones, with warnings', async () => {
-    const r = await cli(['truststore', '--bundle', join(dir, 'mixed.pem'), '--out', join(dir, 'mixed.jks'), '--type', 'jks', '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+    const r = await runCli(['truststore', '--bundle', join(dir, 'mixed.pem'), '--out', join(dir, 'mixed.jks'), '--type', 'jks', '--password-env', 'TRUSTSTORE_PASSWORD'], { env });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/1 trusted CA/);
     expect(r.stderr).to.match(/warning: skipped .*expired/);
@@ -82,7 +82,7 @@ describe('cli: truststore', function () {
       if (!args.includes('--no-pw') && !args.some((a) => a.startsWith('--password'))) args.push('--password-env', 'TRUSTSTORE_PASSWORD');
       args = args.filter((a) => a !== '--no-pw');
       // a later --out wins in commander: the missing-directory case overrides the default target
-      const r = await cli(args, env);
+      const r = await runCli(args, { env });
       expect(r.code).to.equal(1);
       const lines = r.stderr.trim().split('\n').filter((l) => !l.includes('warning:'));
       expect(lines, r.stderr).to.have.length(1);
@@ -98,7 +98,7 @@ describe('cli: truststore', function () {
     const parent = join(dir, 'atomic');
     await mkdir(join(parent, 'truststore.p12'), { recursive: true });
     await writeFile(join(parent, 'truststore.p12', 'keep'), 'x');
-    const r = await cli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', join(parent, 'truststore.p12'), '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+    const r = await runCli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', join(parent, 'truststore.p12'), '--password-env', 'TRUSTSTORE_PASSWORD'], { env });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim().split('\n')).to.have.length(1);
     expect(await readdir(parent)).to.deep.equal(['truststore.p12']);
@@ -108,7 +108,7 @@ describe('cli: truststore', function () {
   it('rewrites an existing store in place (rename), leaving no temp files', async () => {
     const out = join(dir, 'again.p12');
     for (let i = 0; i < 2; i++) {
-      const r = await cli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--password-env', 'TRUSTSTORE_PASSWORD', '-q'], env);
+      const r = await runCli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--password-env', 'TRUSTSTORE_PASSWORD', '-q'], { env });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.equal('');
     }
@@ -117,12 +117,12 @@ describe('cli: truststore', function () {
 
   it('the exact init-container command line works', async () => {
     const out = join(dir, 'truststore.p12');
-    const r = await cli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+    const r = await runCli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', out, '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD'], { env });
     expect(r.code, r.stderr).to.equal(0);
   });
 
   it('an unknown --type is a usage error (exit 2)', async () => {
-    const r = await cli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', join(dir, 'x'), '--type', 'bcfks']);
+    const r = await runCli(['truststore', '--bundle', join(dir, 'good.pem'), '--out', join(dir, 'x'), '--type', 'bcfks']);
     expect(r.code).to.equal(2);
   });
 });

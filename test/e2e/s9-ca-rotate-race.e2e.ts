@@ -21,7 +21,7 @@ const REFUSAL = /^nifi-ca-guard: Secret e2e-ca-race\/nifi-ca-(trust|keystore) (c
 const NO_PROXY = ['127.0.0.1', 'localhost', process.env.E2E_HOST_IP].filter(Boolean).join(',');
 
 function ca(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['ca', ...args], { KUBECONFIG: e2eEnv().kubeconfig, NO_PROXY, no_proxy: NO_PROXY, ...env }, 120_000);
+  return runCli(['ca', ...args], { env: { KUBECONFIG: e2eEnv().kubeconfig, NO_PROXY, no_proxy: NO_PROXY, ...env }, timeoutMs: 120_000 });
 }
 
 async function state(): Promise<PairState> {

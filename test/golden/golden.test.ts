@@ -7,7 +7,6 @@
 // UPDATE_GOLDEN=1 rewrites the goldens; otherwise any difference, a missing golden or a stray
 // file fails the suite.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fjp from 'fast-json-patch';
@@ -18,7 +17,8 @@ import { flatten } from '../../src/preview/preview.js';
 import { parseObjects } from '../../src/preview/read.js';
 import { findTemplate, podFromTemplate } from '../../src/preview/templates.js';
 import { postReview, startTestServer, type TestServer } from '../support/https.js';
-import { MAIN_JS, repoPath } from '../support/paths.js';
+import { runCli } from '../support/cli.js';
+import { repoPath } from '../support/paths.js';
 
 const CASES = repoPath('test', 'golden', 'cases');
 const EXAMPLES = repoPath('examples');
@@ -60,9 +60,9 @@ interface CliRun {
   stderr: string;
 }
 
-function cli(args: string[], input?: string): CliRun {
-  const r = spawnSync(process.execPath, [MAIN_JS, ...args], { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`preview exited ${r.status}: ${r.stderr}`);
+async function cli(args: string[], input?: string): Promise<CliRun> {
+  const r = await runCli(args, { input });
+  if (r.code !== 0) throw new Error(`preview exited ${r.code}: ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -119,17 +119,17 @@ describe('golden fixtures', () => {
     describe(c.name, () => {
       const args = [...(c.policy ? ['--policy', c.policy] : []), ...(c.namespace ? ['-n', c.namespace] : [])];
 
-      it('CLI output and patch match the goldens', () => {
-        const out = cli(['preview', '-f', c.input, ...args]);
+      it('CLI output and patch match the goldens', async () => {
+        const out = await cli(['preview', '-f', c.input, ...args]);
         golden(c.dir, 'output.golden.yaml', out.stdout);
         golden(c.dir, 'warnings.golden.txt', out.stderr);
-        golden(c.dir, 'patch.golden.json', cli(['preview', '-f', c.input, '-o', 'patch', ...args]).stdout);
+        golden(c.dir, 'patch.golden.json', (await cli(['preview', '-f', c.input, '-o', 'patch', ...args])).stdout);
         // The API server cuts long warnings and warning() shortens them with "…": a golden must never need it.
         for (const line of out.stderr.split('\n').filter((l) => l.startsWith('Warning: '))) expect(line, 'a warning cut short').to.not.match(/…$/);
       });
 
-      it('CLI re-run on its own output changes nothing', () => {
-        const out = cli(['preview', '-f', '-', '-o', 'patch', ...args], readFileSync(join(c.dir, 'output.golden.yaml'), 'utf8'));
+      it('CLI re-run on its own output changes nothing', async () => {
+        const out = await cli(['preview', '-f', '-', '-o', 'patch', ...args], readFileSync(join(c.dir, 'output.golden.yaml'), 'utf8'));
         const items = JSON.parse(out.stdout) as Array<{ patch: unknown[] }>;
         for (const item of items) expect(item.patch).to.deep.equal([]);
       });

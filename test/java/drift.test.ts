@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import type { CaMaterial } from '../../src/ca/generate.js';
 import { certInfo } from '../../src/trust/cert.js';
 import { readJks, recoverKey } from '../../src/trust/jks.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 import { makeCa, makeLeaf, type TestCa } from '../support/certs.js';
 import { java, requireJava } from './java.js';
 
@@ -44,7 +44,7 @@ describe('java: drift reproduced and fixed over TLS', function () {
     const bundle = join(dir, `${name}.pem`);
     await writeFile(bundle, bundleText);
     const out = join(dir, `${name}.${type}`);
-    const r = await cli(['truststore', '--bundle', bundle, '--out', out, '--type', type, '--password-env', 'TP'], { TP: PASSWORD });
+    const r = await runCli(['truststore', '--bundle', bundle, '--out', out, '--type', type, '--password-env', 'TP'], { env: { TP: PASSWORD } });
     expect(r.code, r.stderr).to.equal(0);
     return out;
   };
@@ -81,7 +81,7 @@ describe('java: drift reproduced and fixed over TLS', function () {
 
   it('after ca rotate, servers of the old CA and of the new CA are both trusted', async () => {
     const m = join(dir, 'pinned');
-    const init = await cli(['ca', 'init', '--dir', m, '--token-env', 'TOKEN', '--key-type', 'rsa'], { TOKEN: 'a-token-with-16-chars' });
+    const init = await runCli(['ca', 'init', '--dir', m, '--token-env', 'TOKEN', '--key-type', 'rsa'], { env: { TOKEN: 'a-token-with-16-chars' } });
     expect(init.code, init.stderr).to.equal(0);
     const caFromSecret = async (): Promise<TestCa> => {
       const secret = parse(await readFile(join(m, 'nifi-ca-keystore.yaml'), 'utf8')) as { data: Record<string, string> };
@@ -102,7 +102,7 @@ describe('java: drift reproduced and fixed over TLS', function () {
     servers.push(oldServer.server);
     const bundleBefore = await bundleFromSecret();
 
-    const rot = await cli(['ca', 'rotate', '--dir', m, '--key-type', 'rsa']);
+    const rot = await runCli(['ca', 'rotate', '--dir', m, '--key-type', 'rsa']);
     expect(rot.code, rot.stderr).to.equal(0);
     const newCa = await caFromSecret();
     expect(certInfo(newCa.cert).sha256).not.to.equal(certInfo(oldCa.cert).sha256);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { certInfo } from '../../src/trust/cert.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 import { java, keytool, keytoolSha256, requireJava } from './java.js';
 
@@ -37,7 +37,7 @@ describe('java: keytool reads the truststores', function () {
         // duplicates, comments and a leaf: none of them may become an entry
         await writeFile(bundle, `# ${n} CAs\n` + cas.slice(0, n).map((c) => c.pem).join('\n') + cas[0]!.pem + makeLeaf(cas[0]!, { now }).pem);
         const out = join(dir, `b${n}.${type}`);
-        const w = await cli(['truststore', '--bundle', bundle, '--out', out, '--type', type, '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+        const w = await runCli(['truststore', '--bundle', bundle, '--out', out, '--type', type, '--password-env', 'TRUSTSTORE_PASSWORD'], { env });
         expect(w.code, w.stderr).to.equal(0);
         const r = await keytool(['-list', '-v', '-keystore', out, '-storetype', STORETYPE[type], '-storepass', 'changeit']);
         expect(r.code, r.stderr + r.stdout).to.equal(0);
@@ -50,7 +50,7 @@ describe('java: keytool reads the truststores', function () {
 
   it('--mac sha256: keytool reads it too (and shows the MAC algorithm)', async () => {
     const out = join(dir, 'sha256.p12');
-    const w = await cli(['truststore', '--bundle', join(dir, 'b4.pem'), '--out', out, '--mac', 'sha256', '--password-env', 'TRUSTSTORE_PASSWORD'], env);
+    const w = await runCli(['truststore', '--bundle', join(dir, 'b4.pem'), '--out', out, '--mac', 'sha256', '--password-env', 'TRUSTSTORE_PASSWORD'], { env });
     expect(w.code, w.stderr).to.equal(0);
     const r = await keytool(['-list', '-keystore', out, '-storetype', 'PKCS12', '-storepass', 'changeit']);
     expect(r.code, r.stderr + r.stdout).to.equal(0);
@@ -71,9 +71,9 @@ describe('java: keytool reads the truststores', function () {
     for (const keyType of ['rsa', 'ecdsa'] as const) {
       it(`ca init (${ksType}, ${keyType}) then ca inspect: fingerprints match keytool's; Java opens nifi-key`, async () => {
         const m = join(dir, `init-${ksType}-${keyType}`);
-        const init = await cli(['ca', 'init', '--dir', m, '--keystore-type', ksType, '--key-type', keyType, '--token-env', 'TOKEN'], { TOKEN: 'sixteen-characters!' });
+        const init = await runCli(['ca', 'init', '--dir', m, '--keystore-type', ksType, '--key-type', keyType, '--token-env', 'TOKEN'], { env: { TOKEN: 'sixteen-characters!' } });
         expect(init.code, init.stderr).to.equal(0);
-        const inspect = await cli(['ca', 'inspect', '--json', join(m, 'nifi-ca-keystore.yaml')]);
+        const inspect = await runCli(['ca', 'inspect', '--json', join(m, 'nifi-ca-keystore.yaml')]);
         expect(inspect.code, inspect.stderr).to.equal(0);
         const [row] = JSON.parse(inspect.stdout) as { sha256: string; md5: string; serial: string; subject: string }[];
         // unpack the Secret as a pod would see it
@@ -108,12 +108,12 @@ describe('java: keytool reads the truststores', function () {
     const store = join(dir, 'keytool.jks');
     const imp = await keytool(['-importcert', '-noprompt', '-alias', 'nifi-cert', '-file', pem, '-keystore', store, '-storetype', 'JKS', '-storepass', 'changeit']);
     expect(imp.code, imp.stderr + imp.stdout).to.equal(0);
-    const r = await cli(['ca', 'inspect', store, '--password-env', 'TRUSTSTORE_PASSWORD', '--json'], env);
+    const r = await runCli(['ca', 'inspect', store, '--password-env', 'TRUSTSTORE_PASSWORD', '--json'], { env });
     expect(r.code, r.stderr).to.equal(0);
     const rows = JSON.parse(r.stdout) as { alias: string; kind: string; sha256: string; serial: string }[];
     expect(rows.map((x) => [x.alias, x.kind, x.sha256])).to.deep.equal([['nifi-cert', 'trusted', certInfo(cas[2]!.cert).sha256]]);
     await writeFile(join(dir, 'wrong-pw'), 'not-the-password\n');
-    const wrong = await cli(['ca', 'inspect', store, '--password-file', join(dir, 'wrong-pw')]);
+    const wrong = await runCli(['ca', 'inspect', store, '--password-file', join(dir, 'wrong-pw')]);
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.match(/integrity check failed/);
   });
@@ -131,7 +131,7 @@ describe('java: keytool reads the truststores', function () {
       const store = join(dir, `keytool-${i}.p12`);
       const imp = await keytool(['-importcert', '-noprompt', '-alias', 'nifi-cert', '-file', pem, '-keystore', store, '-storetype', 'PKCS12', '-storepass', 'changeit', ...flags]);
       expect(imp.code, imp.stderr + imp.stdout).to.equal(0);
-      const r = await cli(['ca', 'inspect', store, '--password-env', 'TRUSTSTORE_PASSWORD', '--json'], env);
+      const r = await runCli(['ca', 'inspect', store, '--password-env', 'TRUSTSTORE_PASSWORD', '--json'], { env });
       expect(r.code, r.stderr).to.equal(0);
       const rows = JSON.parse(r.stdout) as { alias: string; kind: string; sha256: string }[];
       expect(rows.map((x) => [x.alias, x.kind, x.sha256])).to.deep.equal([['nifi-cert', 'trusted', certInfo(cas[1]!.cert).sha256]]);

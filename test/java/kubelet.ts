@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Json } from '../../src/mutation/pod.js';
-import { MAIN, run, type Run } from '../support/run.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
 export type Secrets = Record<string, Record<string, Buffer | string>>;
 
@@ -58,9 +58,9 @@ export function initContainer(pod: Json, name: string): Json {
 }
 
 /** Runs one of OUR init containers (command nifi-ca-guard) as the kubelet would, on the mapped volumes. */
-export async function runInit(pod: Json, name: string, dirs: Map<string, string>): Promise<Run> {
+export async function runInit(pod: Json, name: string, dirs: Map<string, string>): Promise<CliResult> {
   const init = initContainer(pod, name);
   expect(init.command).to.deep.equal(['nifi-ca-guard']);
   const map = mapper(init, dirs);
-  return run(process.execPath, [MAIN, ...(init.args as string[]).map(map)], envOf(init, map));
+  return runCli((init.args as string[]).map(map), { env: envOf(init, map) });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { certInfo } from '../../src/trust/cert.js';
 import { aliasFor } from '../../src/trust/fingerprint.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 import { makeCa, makeLeaf, type TestCa } from '../support/certs.js';
 import { java, keytool, keytoolSha256, requireJava } from './java.js';
 
@@ -74,14 +74,14 @@ describe('java: truststore --merge into a toolkit-made truststore', function () 
 
     // exactly the init container's arguments
     const args = ['truststore', '--merge', '--bundle', join(dir, 'bundle.pem'), '--out', store, '--type', 'jks', '--password-file', config, '--password-json-key', 'trustStorePassword'];
-    const r = await cli(args);
+    const r = await runCli(args);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^merged 2 bundle CA\(s\) into .*truststore\.jks \(jks\): 3 trusted: /);
     const want = { aliases: [aliasFor(b1.cert), aliasFor(b2.cert), 'nifi-cert'].sort(), sha256: [sha(enrol), sha(b1), sha(b2)].sort(), trustedEntries: 3 };
     expect(await list(store, 'JKS')).to.deep.equal(want);
 
     const merged = await readFile(store);
-    const again = await cli(args);
+    const again = await runCli(args);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout).to.match(/already trusts every bundle CA \(2\); unchanged/);
     expect((await readFile(store)).equals(merged)).to.equal(true);
@@ -112,13 +112,13 @@ describe('java: truststore --merge into a toolkit-made truststore', function () 
       expect(imp.code, imp.stderr + imp.stdout).to.equal(0);
       const env = { TRUSTSTORE_PASSWORD: PW };
       const args = ['truststore', '--merge', '--bundle', join(dir, 'bundle.pem'), '--out', store, '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD'];
-      const r = await cli(args, env);
+      const r = await runCli(args, { env });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.match(/^merged 2 bundle CA\(s\) into .* \(pkcs12\): 3 trusted: /);
       const want = { aliases: [aliasFor(b1.cert), aliasFor(b2.cert), 'nifi-cert'].sort(), sha256: [sha(enrol), sha(b1), sha(b2)].sort(), trustedEntries: 3 };
       expect(await list(store, 'PKCS12')).to.deep.equal(want);
       const merged = await readFile(store);
-      const again = await cli(args, env);
+      const again = await runCli(args, { env });
       expect(again.stdout).to.match(/unchanged/);
       expect((await readFile(store)).equals(merged)).to.equal(true);
       for (const ca of [enrol, b2]) {
@@ -134,7 +134,7 @@ describe('java: truststore --merge into a toolkit-made truststore', function () 
     const gen = await keytool(['-genkeypair', '-alias', 'nifi-key', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=node', '-keystore', store, '-storetype', 'PKCS12', '-storepass', PW, '-validity', '2']);
     expect(gen.code, gen.stderr + gen.stdout).to.equal(0);
     const before = await readFile(store);
-    const r = await cli(['truststore', '--merge', '--bundle', join(dir, 'bundle.pem'), '--out', store, '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD'], { TRUSTSTORE_PASSWORD: PW });
+    const r = await runCli(['truststore', '--merge', '--bundle', join(dir, 'bundle.pem'), '--out', store, '--type', 'pkcs12', '--password-env', 'TRUSTSTORE_PASSWORD'], { env: { TRUSTSTORE_PASSWORD: PW } });
     expect(r.code).to.equal(1);
     expect(r.stderr.trim().split('\n')).to.have.length(1);
     expect(r.stderr).to.match(/holds a private key entry \(nifi-key\): only truststores can be merged/);

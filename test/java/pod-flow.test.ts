@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { mutatePod } from '../../src/mutation/mutate.js';
 import type { Json } from '../../src/mutation/pod.js';
 import { policyWith } from '../support/policy.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 import { makeCa, makeLeaf } from '../support/certs.js';
 import { java, requireJava } from './java.js';
 import { envOf, mapper, materialise, runInit } from './kubelet.js';
@@ -59,7 +59,7 @@ describe('java: the injected init containers, run for real', function () {
   it('nifi-ca pod with caPinning: the restore init container leaves what the toolkit loads', async () => {
     // the private Secret, as `ca init` writes it
     const m = join(root, 'manifests');
-    const init = await cli(['ca', 'init', '--dir', m, '--token-env', 'TOKEN'], { TOKEN: 'sixteen-chars-token' });
+    const init = await runCli(['ca', 'init', '--dir', m, '--token-env', 'TOKEN'], { env: { TOKEN: 'sixteen-chars-token' } });
     expect(init.code, init.stderr).to.equal(0);
     const secret = parse(await readFile(join(m, 'nifi-ca-keystore.yaml'), 'utf8')) as { data: Record<string, string> };
     const data = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64')]));

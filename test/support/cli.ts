@@ -1,42 +1,56 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+// The one way tests run the built CLI (dist/src/main.js) as a user would: to completion with runCli,
+// as a server with startServe, or as a bare child with spawnCli (to signal it, or log to a file).
+// Other tools (java, keytool, tar, helm) go through run() in run.ts.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { MAIN_JS } from './paths.js';
 
 export interface CliResult {
+  /** The exit status; null when a signal ended the process (the timeout's SIGKILL among them). */
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** stdout and stderr interleaved as they arrived, as a terminal shows them. */
+  output: string;
+}
+
+export interface SpawnCliOptions {
+  /** Added to this process's environment; a variable set to undefined is left out. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdio?: StdioOptions;
+}
+
+export interface RunCliOptions {
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Written to the CLI's standard input (`-f -`); stdin is closed empty otherwise. */
+  input?: string | Buffer;
+  /** Then SIGKILL: a command that should have exited but serves on must not outlive the test run. */
+  timeoutMs?: number;
+}
+
+/** Starts the built CLI; the caller owns the child. */
+export function spawnCli(args: readonly string[], opts: SpawnCliOptions = {}): ChildProcess {
+  return spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs the built CLI to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<CliResult> {
+export function runCli(args: readonly string[], opts: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    // A command that should have exited but serves on must not outlive the test run.
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const child = spawnCli(args, { env: opts.env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('exit', () => clearTimeout(timer));
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    let output = '';
+    // utf8 decoding per stream, so a character split across chunks stays whole.
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => ((stdout += c), (output += c)));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => ((stderr += c), (output += c)));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Runs the built CLI with `input` on its standard input (`-f -`). */
-export function runCliStdin(args: string[], input: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', () => clearTimeout(timer));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, output }));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }
 
@@ -51,14 +65,16 @@ export interface ServeProcess {
 
 /** Starts `serve` and waits for its "listening" log line, which carries the port (use --port 0). */
 export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [MAIN_JS, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnCli(['serve', ...args], { env });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-  const exited = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => ((stdout += c), (output += c)));
+  const exited = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, output })));
   return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (c: Buffer) => {
-      stderr += c.toString();
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+      output += c;
       for (const line of stderr.split('\n')) {
         if (!line.startsWith('{')) continue;
         const rec = JSON.parse(line) as { msg?: string; port?: number };

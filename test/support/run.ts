@@ -1,17 +1,11 @@
-// Runs the built CLI (or any tool: java, keytool) as a user would: exit code, stdout and stderr as strings.
+// Runs a tool other than the CLI (java, keytool, tar, helm) as a user would: exit code, stdout and
+// stderr as strings. The built CLI itself runs through cli.ts.
 import { execFile } from 'node:child_process';
-import { MAIN_JS } from './paths.js';
-
-export const MAIN = MAIN_JS;
 
 export interface Run {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-export function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Run> {
-  return run(process.execPath, [MAIN, ...args], env, cwd);
 }
 
 export function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd?: string, timeout = 60_000): Promise<Run> {

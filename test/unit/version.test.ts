@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_IMAGE } from '../../src/policy/defaults.js';
 import { VERSION } from '../../src/version.js';
 import { repoPath } from '../support/paths.js';
-import { cli } from '../support/run.js';
+import { runCli } from '../support/cli.js';
 
 describe('version: one string, from package.json', () => {
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
@@ -20,7 +20,7 @@ describe('version: one string, from package.json', () => {
   });
 
   it('is what `nifi-ca-guard --version` prints', async () => {
-    const r = await cli(['--version']);
+    const r = await runCli(['--version']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.trim()).to.equal(pkg.version);
   });

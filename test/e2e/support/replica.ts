@@ -6,16 +6,15 @@
 // - ConfigMap volumes: written into a directory, and args that name a path under a mount point rewritten to it;
 // - the in-cluster service account: a kubeconfig with the ServiceAccount's token (so the manifests' RBAC applies).
 // Anything else in the container spec (another volume type, another env source) fails the test.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { e2eEnv, REPO_ROOT } from './env.js';
+import { e2eEnv } from './env.js';
+import { spawnCli } from '../../support/cli.js';
 import { eventually } from './wait.js';
-
-const MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
 
 interface Container {
   name: string;
@@ -113,7 +112,7 @@ export class Replica {
     }
     this.logStart = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
     const log = fs.openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [MAIN, ...this.args], { stdio: ['ignore', log, log], env });
+    const child = spawnCli(this.args, { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -1,21 +1,15 @@
 // The webhook process, from the build (node dist/src/main.js), serving on 127.0.0.1 only.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { e2eEnv, REPO_ROOT } from './env.js';
+import { e2eEnv } from './env.js';
+import { runCli, spawnCli } from '../../support/cli.js';
 import { eventually } from './wait.js';
 
-const MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
-
-function run(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nifi-ca-guard ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
-  });
+async function run(args: string[]): Promise<void> {
+  const r = await runCli(args, { timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`nifi-ca-guard ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
 }
 
 export interface StartOptions {
@@ -74,17 +68,16 @@ export class WebhookProcess {
     if (this.child) throw new Error('webhook already running');
     if (opts.watchPolicies && !opts.kubeconfig) throw new Error('watchPolicies needs a kubeconfig');
     const log = fs.openSync(this.logFile, 'a');
-    const args = [MAIN, 'serve', '--port', String(this.port), '--host', '127.0.0.1',
+    const args = ['serve', '--port', String(this.port), '--host', '127.0.0.1',
       '--tls-cert', path.join(this.certDir, 'tls.crt'), '--tls-key', path.join(this.certDir, 'tls.key'),
       '--policy', policyFile,
       // The suite stops and restarts the webhook on purpose: no drain delay (its default is 3 s).
       '--shutdown-delay-ms', '0'];
     if (opts.watchPolicies) args.push('--watch-policies');
-    const env: NodeJS.ProcessEnv = { ...process.env, NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000' };
-    delete env.KUBECONFIG;
-    if (opts.watchPolicies) env.KUBECONFIG = opts.kubeconfig;
+    // KUBECONFIG undefined: left out of the child's environment (spawn skips undefined values).
+    const env: NodeJS.ProcessEnv = { NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000', KUBECONFIG: opts.watchPolicies ? opts.kubeconfig : undefined };
     this.logStart = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
-    const child = spawn(process.execPath, args, { stdio: ['ignore', log, log], env });
+    const child = spawnCli(args, { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
