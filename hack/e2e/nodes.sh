@@ -141,6 +141,10 @@ CNI
   else
     mkdir -p "/sys/fs/cgroup/ncg-$node"
   fi
+  # There is no cluster DNS here, and the machine's resolver is unreachable from pods (the bridge has no
+  # uplink): pods inheriting it waited seconds per lookup (the JDK's HTTPS server looks up every client's
+  # name, so nifi-ca answered nothing within a client's 10 s). The pods' own loopback fails at once.
+  printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$d/resolv.conf"
   cat >"$d/kubelet.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -158,7 +162,7 @@ cgroupDriver: cgroupfs
 cgroupRoot: /ncg-$node
 failSwapOn: false
 clusterDomain: cluster.local
-resolvConf: ""
+resolvConf: $d/resolv.conf
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}

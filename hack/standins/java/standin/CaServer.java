@@ -150,16 +150,10 @@ final class CaServer {
     kmf.init(serving, mem);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
-    // The kubelet's tcpSocket readiness probe connects and closes every few seconds. JDK's HttpsServer
-    // left each such connection in CLOSE_WAIT with an exchange thread blocked on it: with a pool of 4,
-    // no handshake was served at all after the fifth probe (clients saw "Read timed out"). The real
-    // toolkit (Jetty) closes them. So a request must arrive within 10 s or its connection is closed,
-    // and exchange threads are not capped. (Read by the server's configuration class: set before create.)
-    System.setProperty("sun.net.httpserver.maxReqTime", "10");
     HttpsServer http = HttpsServer.create(new InetSocketAddress(port), 32);
     http.setHttpsConfigurator(new HttpsConfigurator(ctx));
     http.createContext("/", this::handle);
-    http.setExecutor(Executors.newCachedThreadPool());
+    http.setExecutor(Executors.newFixedThreadPool(4));
     http.start();
     Log.line(P + "listening on port " + port + " (HTTPS with the CA key)");
   }
