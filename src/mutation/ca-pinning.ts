@@ -96,9 +96,13 @@ export function planCaPinning(pod: Json, cp: CaPinningSpec): StepOutcome {
   // toolkit image's nifi user 1000:1000), which only adds that group to the pod's containers and
   // volumes; the nifi-ca pod being pinned keeps its key in the restored emptyDir, not on a large volume.
   const fsGroupNotes: string[] = [];
-  if (podFsGroup(sel.spec) === undefined) {
+  // Only where the pod says nothing: a malformed securityContext or fsGroup stays the user's (the API
+  // server's validation refuses that pod anyway) rather than being overwritten here.
+  const sc = sel.spec.securityContext;
+  const fsGroupUnset = sc === undefined || sc === null || (isJson(sc) && (sc.fsGroup === undefined || sc.fsGroup === null));
+  if (podFsGroup(sel.spec) === undefined && fsGroupUnset) {
     const group = gidOf(sel.targets[0]!) ?? gidOf(sel.spec) ?? uid;
-    if (!isJson(sel.spec.securityContext)) sel.spec.securityContext = {};
+    if (!isJson(sc)) sel.spec.securityContext = {};
     (sel.spec.securityContext as Json).fsGroup = group;
     fsGroupNotes.push(`set fsGroup ${group}, so the restore reads the CA Secret (mode 0440)`);
     outcome.state = 'added';

@@ -1,7 +1,9 @@
 // What the webhook owns on a pod, read off src/mutation: its annotations (role, policy, status), the
 // anti-affinity terms it appends, its volumes and init containers (names in src/mutation/names.ts), the
 // mounts of its volumes and the TRUSTSTORE_* env it appends to containers, and a toolkit container's
-// workingDir when the pod left it unset. Parents of these may be created where absent or null.
+// workingDir when the pod left it unset, and a nifi-ca pod's securityContext.fsGroup when it had none
+// (CA pinning: the restore container reads the 0440 Secret through it). Parents of these may be
+// created where absent or null.
 // Everything else on the pod belongs to the user and must come back byte-for-byte equal.
 import type { Json } from '../../src/json.js';
 import { jsonEquals, parsePointer, type PatchOp } from '../support/rfc6902.js';
@@ -69,6 +71,12 @@ const workingDir: Check = (before, after, at, out) => {
   if (!(before === undefined || before === null || before === '') || typeof after !== 'string') out.push(`${at} overwritten`);
 };
 
+/** The pod's fsGroup: set by CA pinning only where the pod had none (absent or null), to a number. */
+const unsetOnly: Check = (before, after, at, out) => {
+  if (jsonEquals(before, after)) return;
+  if (!(before === undefined || before === null) || typeof after !== 'number') out.push(`${at} overwritten`);
+};
+
 const container = objectWith(
   {
     env: insertOnly(named(OUR_ENV)),
@@ -99,6 +107,7 @@ const POD = objectWith(
       affinity: objectWith({
         podAntiAffinity: objectWith(Object.fromEntries(ANTI.map((k) => [k, insertOnly(isOurTerm)]))),
       }),
+      securityContext: objectWith({ fsGroup: unsetOnly }),
       volumes: insertOnly(named(OUR_VOLUMES)),
       initContainers: insertOnly(named(OUR_INITS)),
       containers: (before, after, at, out) => {
@@ -133,6 +142,7 @@ const OWNED_PATHS = [
   /^\/spec\/(volumes|initContainers)(\/(0|[1-9]\d*))?$/,
   /^\/spec\/containers\/(0|[1-9]\d*)\/(volumeMounts|env)(\/(0|[1-9]\d*))?$/,
   /^\/spec\/containers\/(0|[1-9]\d*)\/workingDir$/,
+  /^\/spec\/securityContext(\/fsGroup)?$/,
 ];
 
 /**

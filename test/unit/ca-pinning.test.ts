@@ -57,6 +57,15 @@ describe('ca-pinning planner', () => {
     });
   }
 
+  // Found by the fuzz: a malformed fsGroup was overwritten (a change outside what the webhook owns).
+  for (const fsGroup of ['1000', -1, 1.5, [], {}]) {
+    it(`leaves a malformed fsGroup (${JSON.stringify(fsGroup)}) as the user wrote it`, () => {
+      const pod = podOf({ securityContext: { fsGroup }, containers: [toolkit()] });
+      planCaPinning(pod, cp);
+      expect((spec(pod).securityContext as Json).fsGroup).to.deep.equal(fsGroup);
+    });
+  }
+
   it('skips a pod whose securityContext is malformed rather than replace it', () => {
     const pod = podOf({ securityContext: 'x', containers: [toolkit()] });
     const out = planCaPinning(pod, cp);
