@@ -183,6 +183,8 @@ describe('e2e: self-managed TLS (Secret, caBundles, Lease, rotation)', function 
       ['POD_NAMESPACE', 'metadata.namespace'],
       // The injected init containers run the webhook's own image.
       ['NIFI_CA_GUARD_INIT_IMAGE', template.image],
+      // Empty: the init image's own repository, any tag or digest (docs/security.md).
+      ['NIFI_CA_GUARD_ALLOWED_INIT_IMAGES', ''],
     ]);
   });
 
