@@ -38,6 +38,11 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
 
   const planned = structuredClone(pod);
   const steps = plan(planned, c.role, namespace, policy);
+  // The incident itself: an unpinned nifi-ca mints a new CA key wherever it is rescheduled. Said on every
+  // such pod (once: a pod whose key sits on a PVC already gets "pin it" from checkCaStorage).
+  if (c.role === 'nifi-ca' && !policy.spec.caPinning.enabled && !steps.some((s) => s.feature === 'ca-key')) {
+    warnings.push(`CA not pinned: a reschedule mints a new CA key; see ca init and spec.caPinning (docs/ca-pinning.md)`);
+  }
   const status = steps.map(statusOf).join(',') || 'none';
   if (isJson(planned.metadata) || planned.metadata === undefined) {
     const annotations = objectAt(objectAt(planned, 'metadata')!, 'annotations');
