@@ -1,3 +1,4 @@
+import type { ClusterFacts } from '../mutation/facts.js';
 import { mutateUnder } from '../mutation/resolve.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { Role } from '../mutation/result.js';
@@ -33,7 +34,7 @@ export interface ReviewOutcome {
  * UnappliablePatchError when the planned patch does not apply to the pod; any other throw is a bug.
  * The HTTP edge turns both of the last into a 500 (the API server's failurePolicy decides).
  */
-export function admit(body: unknown, policies: PolicySet): ReviewOutcome {
+export function admit(body: unknown, policies: PolicySet, facts?: ClusterFacts): ReviewOutcome {
   const { apiVersion, request } = decodeReview(body);
   const base = {
     uid: request.uid,
@@ -67,7 +68,7 @@ export function admit(body: unknown, policies: PolicySet): ReviewOutcome {
       summary: { ...base, namespace, name: request.name || podName(request.object), role: 'too-large', reason: `too large: ${tooLarge}`, patchOps: 0, warnings: 1 },
     };
   }
-  const result = mutateUnder(request.object, namespace, policies);
+  const result = mutateUnder(request.object, namespace, policies, facts);
   const problem = patchProblem(request.object, result.patch);
   if (problem) throw new UnappliablePatchError(problem, result.role);
   return {

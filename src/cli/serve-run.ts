@@ -9,6 +9,7 @@ import { PolicyError, PolicyFileError } from '../policy/errors.js';
 import { PolicyStore } from '../policy/store.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
+import type { ClusterControl } from './serve-leader.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
 import { Readiness } from '../http/readiness.js';
@@ -109,14 +110,20 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   readiness.policyLoaded();
   if (!selfManaged) showExpiry(pair);
   let certificates: { stop(): Promise<void> | void };
+  // The replica's Lease election, for everything one replica alone writes. Loaded only when needed: the
+  // Kubernetes client is heavy.
+  let control: ClusterControl | undefined;
   if (selfManaged) {
     try {
+      const { startClusterControl } = await import('./serve-leader.js');
+      control = startClusterControl(config, logger, '--tls-mode self-managed');
       const { startSelfManaged } = await import('./serve-self-managed.js');
-      certificates = await startSelfManaged(config, logger, (p) => {
+      certificates = await startSelfManaged(config, logger, control, (p) => {
         running.server.setSecureContext({ cert: p.cert, key: p.key });
         showExpiry(p);
       });
     } catch (err) {
+      await control?.stop();
       await cluster?.stop();
       await running.close();
       throw err;
@@ -146,6 +153,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       readiness.shuttingDown();
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       await certificates.stop();
+      await control?.stop();
       policyWatch?.stop();
       await cluster?.stop();
       await running.close();

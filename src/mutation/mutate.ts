@@ -7,6 +7,7 @@ import { diff } from './diff.js';
 import { ANN_POLICY, ANN_ROLE, ANN_SKIP, ANN_STATUS } from './names.js';
 import { isJson, objectAt, podAnnotation, podLabels, type Json } from './pod.js';
 import type { MutationResult } from './result.js';
+import { NO_FACTS, type ClusterFacts } from './facts.js';
 import { excludedRelease } from './release.js';
 import { statusOf, type StepOutcome } from './step.js';
 import { planTrustBundle } from './trust-bundle.js';
@@ -15,9 +16,10 @@ import { warning } from './warnings.js';
 
 /**
  * The whole admission decision for one pod, with no I/O: the webhook, the preview CLI and the
- * tests all call this. The patch is the diff between the raw pod and the planned one.
+ * tests all call this. The patch is the diff between the raw pod and the planned one. `facts`: what
+ * the caller knows of the cluster (node and pod counts, Secrets that exist), for warnings only.
  */
-export function mutatePod(pod: Json, namespace: string, policy: Policy): MutationResult {
+export function mutatePod(pod: Json, namespace: string, policy: Policy, facts: ClusterFacts = NO_FACTS): MutationResult {
   const c = classify(podLabels(pod), namespace, policy);
   const unchanged = (warnings: string[], audit: Record<string, string> = {}): MutationResult => ({
     role: c.role,
@@ -26,6 +28,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
     pod,
     warnings: warnings.map(warning),
     auditAnnotations: audit,
+    steps: [],
   });
   if (c.ambiguous) {
     return unchanged([`pod matches both NiFi and nifi-ca selectors; no anti-affinity or trust bundle added`], { role: 'ambiguous', decision: 'skipped' });
@@ -38,6 +41,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
 
   const planned = structuredClone(pod);
   const steps = plan(planned, c.role, namespace, policy);
+  void facts; // read by the cluster-fact checks (placement that cannot be satisfied, a missing trust Secret)
   // The incident itself: an unpinned nifi-ca mints a new CA key wherever it is rescheduled. Said on every
   // such pod (once: a pod whose key sits on a PVC already gets "pin it" from checkCaStorage).
   if (c.role === 'nifi-ca' && !policy.spec.caPinning.enabled && !steps.some((s) => s.feature === 'ca-key')) {
@@ -55,12 +59,12 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
   const audit = { role: c.role, features: status };
 
   if (patch.length > 0 && optedOut && policy.spec.allowOptOut) {
-    return unchanged([`opted out by ${ANN_SKIP}; would add ${added.join(' and ') || 'annotations'}`], { ...audit, decision: 'opt-out' });
+    return withSteps(unchanged([`opted out by ${ANN_SKIP}; would add ${added.join(' and ') || 'annotations'}`], { ...audit, decision: 'opt-out' }), steps);
   }
   if (patch.length > 0 && policy.spec.enforcement === 'audit') {
-    return unchanged(
-      [...warnings, `audit only: would add ${added.join(' and ') || 'annotations'} (policy ${policy.name})`, ...problems],
-      { ...audit, decision: 'audit' },
+    return withSteps(
+      unchanged([...warnings, `audit only: would add ${added.join(' and ') || 'annotations'} (policy ${policy.name})`, ...problems], { ...audit, decision: 'audit' }),
+      steps,
     );
   }
   return {
@@ -70,8 +74,11 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy): Mutatio
     pod: patch.length > 0 ? planned : pod,
     warnings: [...warnings, ...notes, ...problems].map(warning),
     auditAnnotations: { ...audit, decision: patch.length > 0 ? 'mutated' : 'unchanged' },
+    steps,
   };
 }
+
+const withSteps = (r: MutationResult, steps: StepOutcome[]): MutationResult => ({ ...r, steps });
 
 function plan(pod: Json, role: 'nifi' | 'nifi-ca', namespace: string, policy: Policy): StepOutcome[] {
   const { spec } = policy;

@@ -1,5 +1,6 @@
 import { resolvePolicy, type PolicySet } from '../policy/policy-set.js';
 import { classify } from './classify.js';
+import { NO_FACTS, type ClusterFacts } from './facts.js';
 import { mutatePod } from './mutate.js';
 import { podLabels, type Json } from './pod.js';
 import type { MutationResult } from './result.js';
@@ -10,9 +11,9 @@ import { warning } from './warnings.js';
  * the namespace, nothing is changed: guessing between two cluster configurations could inject the
  * wrong trust bundle. The warning appears only for pods one of them would have mutated.
  */
-export function mutateUnder(pod: Json, namespace: string, set: PolicySet): MutationResult {
+export function mutateUnder(pod: Json, namespace: string, set: PolicySet, facts: ClusterFacts = NO_FACTS): MutationResult {
   const r = resolvePolicy(set, namespace);
-  if (r.kind === 'policy') return mutatePod(pod, namespace, r.policy);
+  if (r.kind === 'policy') return mutatePod(pod, namespace, r.policy, facts);
   const names = r.policies.map((p) => p.name).join(', ');
   const labels = podLabels(pod);
   const concerned = r.policies.some((p) => {
@@ -26,5 +27,6 @@ export function mutateUnder(pod: Json, namespace: string, set: PolicySet): Mutat
     pod,
     warnings: concerned ? [warning(`namespace ${namespace} is claimed by policies ${names}; not mutated`)] : [],
     auditAnnotations: concerned ? { decision: 'conflict', policies: names } : {},
+    steps: [],
   };
 }

@@ -1,4 +1,5 @@
 import type { Operation } from 'fast-json-patch';
+import type { StepOutcome } from './step.js';
 
 export type Role = 'nifi' | 'nifi-ca' | 'none';
 
@@ -11,4 +12,6 @@ export interface MutationResult {
   pod: Record<string, unknown>;
   warnings: string[];
   auditAnnotations: Record<string, string>;
+  /** What each feature's planner did (empty when the pod is not governed); `explain` renders these. */
+  steps: StepOutcome[];
 }
