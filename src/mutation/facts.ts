@@ -1,3 +1,4 @@
+import { selectorMatches } from '../policy/match.js';
 import type { LabelSelector } from '../policy/types.js';
 
 /**
@@ -20,3 +21,38 @@ export const NO_FACTS: ClusterFacts = Object.freeze({
   podsMatching: () => undefined,
   secretExists: () => undefined,
 });
+
+/** Metadata lists, as read by an informer or by one-off lists (`explain --pod`). */
+export interface FactLists {
+  /** Each Node's labels; undefined: nodes not known. */
+  nodes?: ReadonlyArray<Readonly<Record<string, string>>>;
+  /** Pods' namespace and labels; undefined: pods not known. */
+  pods?: ReadonlyArray<{ namespace: string; labels: Readonly<Record<string, string>> }>;
+  /** `namespace/name` of Secrets known to exist; undefined: not known. */
+  secrets?: ReadonlySet<string>;
+  /** `namespace/name` of Secrets whose existence was checked (present or not); a name outside it is not known. */
+  secretsChecked?: ReadonlySet<string>;
+}
+
+/** ClusterFacts over metadata lists: what the live informers and `explain --pod` both answer from. */
+export function factsFrom(lists: FactLists): ClusterFacts {
+  return {
+    topologyDomains: (key) => {
+      if (!lists.nodes) return undefined;
+      const values = new Set<string>();
+      for (const labels of lists.nodes) if (Object.prototype.hasOwnProperty.call(labels, key)) values.add(labels[key]!);
+      return values.size;
+    },
+    podsMatching: (namespace, selectors) => {
+      if (!lists.pods) return undefined;
+      let n = 0;
+      for (const p of lists.pods) if (p.namespace === namespace && selectors.some((s) => selectorMatches(s, p.labels))) n++;
+      return n;
+    },
+    secretExists: (namespace, name) => {
+      const id = `${namespace}/${name}`;
+      if (lists.secrets?.has(id)) return true;
+      return lists.secretsChecked?.has(id) ? false : undefined;
+    },
+  };
+}
