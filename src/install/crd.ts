@@ -1,6 +1,6 @@
 // The NiFiTrustPolicy CustomResourceDefinition, in code: the image ships only dist/, so `manifests`
-// cannot read manifests/crd/. manifests/crd/nifitrustpolicies.yaml holds the same object (a test
-// parses it and compares), so the two cannot drift.
+// cannot read manifests/crd/. manifests/crd/nifitrustpolicies.yaml and the chart's copy hold the same
+// object (hack/write-crd.sh writes them from this; tests compare), so they cannot drift.
 import { API_GROUP, POLICY_KIND } from '../policy/types.js';
 import { policySpecSchema } from './crd-schema.js';
 import { policyStatusSchema } from './crd-status-schema.js';
