@@ -62,6 +62,8 @@ export function nifiTrustPolicyCrd(): KubeObject {
           name: 'v1alpha1',
           served: true,
           storage: true,
+          // The webhook's leader writes status through /status; spec edits bump metadata.generation.
+          subresources: { status: {} },
           additionalPrinterColumns: [
             { name: 'Namespaces', type: 'string', jsonPath: '.spec.namespaces' },
             { name: 'Placement', type: 'string', jsonPath: '.spec.placement.mode' },
@@ -143,6 +145,7 @@ export function nifiTrustPolicyCrd(): KubeObject {
                     allowOptOut: { type: 'boolean' },
                   },
                 },
+                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
               },
             },
           },
