@@ -131,9 +131,15 @@ describe('e2e: manifests', function () {
     expect(mwc.metadata.annotations).to.deep.equal({ 'cert-manager.io/inject-ca-from': `${serving.metadata.namespace}/${serving.metadata.name}` });
     for (const w of mwc.webhooks as Webhook[]) expect(w.clientConfig.caBundle, w.name).to.equal(undefined);
 
-    // RBAC: the NiFiTrustPolicy watch only; the Role for Secret and Lease grants nothing.
-    expect(get('ClusterRole', 'nifi-ca-guard').rules).to.deep.equal([{ apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] }]);
-    expect(get('Role', 'nifi-ca-guard').rules).to.deep.equal([]);
+    // RBAC: the NiFiTrustPolicy watch and status only; the Role keeps the Lease (the status writer's election), no Secrets.
+    expect(get('ClusterRole', 'nifi-ca-guard').rules).to.deep.equal([
+      { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies/status'], verbs: ['get', 'update'] },
+    ]);
+    expect(get('Role', 'nifi-ca-guard').rules).to.deep.equal([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['nifi-ca-guard'], verbs: ['get', 'update'] },
+    ]);
 
     // kubectl 1.20 takes every object (client-side dry run); it only lacks the kinds this control plane
     // does not serve: cert-manager's, and policy/v1 (1.21+).

@@ -37,7 +37,7 @@ describe('install: renderInstall', () => {
   it('renders every object manifests/base installs, in an order kubectl can apply as one file', () => {
     const install = renderInstall(source(DEFAULT_POLICY_TEXT), DEFAULT_INSTALL);
     expect(install.objects.map((o) => o.kind)).to.deep.equal([
-      'CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+      'CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Role', 'RoleBinding',
       'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'MutatingWebhookConfiguration',
     ]);
     for (const o of install.objects) {
@@ -76,12 +76,15 @@ describe('install: renderInstall', () => {
     for (const namespace of ['nifi-ca-guard', 'nifi-system', 'platform', 'kube-system', 'a']) {
       it(namespace, () => {
         const install = renderInstall(source(DEFAULT_POLICY_TEXT), { ...DEFAULT_INSTALL, namespace });
+        // Events about the cluster-scoped policies go to namespace default: the Role for them lives there.
+        const inDefault = (o: { kind: string; metadata: { name: string } }) => o.kind.startsWith('Role') && o.metadata.name === 'nifi-ca-guard-events';
         for (const o of install.objects) {
           if (CLUSTER_SCOPED.includes(o.kind)) expect(o.metadata.namespace, o.kind).to.equal(undefined);
-          else expect(o.metadata.namespace, o.kind).to.equal(namespace);
+          else expect(o.metadata.namespace, o.kind).to.equal(inDefault(o) ? 'default' : namespace);
         }
-        // Nothing anywhere (Service reference, RBAC subject, metadata) names another namespace.
-        expect(new Set(namespaceFields(install.objects))).to.deep.equal(new Set([namespace]));
+        // Nothing else anywhere (Service reference, RBAC subjects, metadata) names another namespace.
+        expect(new Set(namespaceFields(install.objects.filter((o) => !inDefault(o))))).to.deep.equal(new Set([namespace]));
+        for (const o of install.objects.filter(inDefault)) expect(namespaceFields(o.kind === 'RoleBinding' ? o.subjects : [])).to.deep.equal(o.kind === 'RoleBinding' ? [namespace] : []);
         expect(find(install, 'Namespace').metadata).to.deep.equal({ name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } });
         const binding = find(install, 'ClusterRoleBinding');
         expect(binding.subjects).to.deep.equal([{ kind: 'ServiceAccount', name: 'nifi-ca-guard', namespace }]);
