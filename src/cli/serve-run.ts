@@ -113,12 +113,20 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // The replica's Lease election, for everything one replica alone writes. Loaded only when needed: the
   // Kubernetes client is heavy.
   let control: ClusterControl | undefined;
-  if (selfManaged) {
+  if (selfManaged || config.watchPolicies) {
     try {
       const { startClusterControl } = await import('./serve-leader.js');
-      control = startClusterControl(config, logger, '--tls-mode self-managed');
+      control = startClusterControl(config, logger, selfManaged ? '--tls-mode self-managed' : '--watch-policies');
+    } catch (err) {
+      await cluster?.stop();
+      await running.close();
+      throw err;
+    }
+  }
+  if (selfManaged) {
+    try {
       const { startSelfManaged } = await import('./serve-self-managed.js');
-      certificates = await startSelfManaged(config, logger, control, (p) => {
+      certificates = await startSelfManaged(config, logger, control!, (p) => {
         running.server.setSecureContext({ cert: p.cert, key: p.key });
         showExpiry(p);
       });
@@ -140,6 +148,12 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     });
     certificates = reloader;
   }
+  // With cluster policies, the leader keeps the webhook configuration's entries in step with them.
+  let follow: { stop(): Promise<void> } | undefined;
+  if (control && config.watchPolicies && config.followPolicies) {
+    const { startFollow } = await import('./serve-follow.js');
+    follow = startFollow(config, logger, control, store, () => !readiness.unsynced.includes(CLUSTER_POLICIES));
+  }
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
     selfManaged
@@ -153,6 +167,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       readiness.shuttingDown();
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       await certificates.stop();
+      await follow?.stop();
       await control?.stop();
       policyWatch?.stop();
       await cluster?.stop();

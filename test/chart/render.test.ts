@@ -166,17 +166,20 @@ describe('chart: helm template', () => {
               expect([...f.keys()].filter((k) => k === 'tls-cert' || k === 'tls-key')).to.deep.equal([]);
               expect(podSpec(deployment).volumes?.some((v) => v.secret)).to.equal(false);
             } else {
-              // The Secret is mounted; the webhook writes nothing to the API.
+              // The Secret is mounted; the webhook writes no Secret, only its own configuration's entries
+              // (they follow the policies: watchPolicies and followPolicies are on by default).
               expect(find(objects, 'Role')).to.equal(undefined);
-              expect(namesFor(clusterRules, 'mutatingwebhookconfigurations')).to.deep.equal([]);
-              expect(clusterRules.some((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.equal(false);
+              expect(f.get('webhook-configuration')).to.equal(mwc.metadata.name);
+              expect(clusterRules.find((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.deep.equal({
+                apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [rel.fullname], verbs: ['get', 'patch'],
+              });
               expect(f.get('tls-mode')).to.equal('file');
               const tls = podSpec(deployment).volumes?.find((v) => v.secret);
               expect(tls?.secret?.secretName).to.equal(secretName);
               const mount = container.volumeMounts?.find((m) => m.name === tls!.name);
               expect(f.get('tls-cert')).to.equal(`${mount!.mountPath}/tls.crt`);
               expect(f.get('tls-key')).to.equal(`${mount!.mountPath}/tls.key`);
-              for (const k of ['tls-secret', 'webhook-configuration', 'lease']) expect(f.has(k), k).to.equal(false);
+              for (const k of ['tls-secret', 'lease']) expect(f.has(k), k).to.equal(false);
             }
           });
 
@@ -297,6 +300,18 @@ describe('chart: helm template', () => {
     const file = await template({ values: { watchPolicies: false, tls: { mode: 'certManager' } } });
     expect(find(file, 'ClusterRole')).to.equal(undefined);
     expect(find(file, 'ClusterRoleBinding')).to.equal(undefined);
+  });
+
+  it('followPolicies false: --follow-policies=false, and in file mode no access to the webhook configuration', async () => {
+    const selfManaged = await template({ values: { followPolicies: false } });
+    const f = flags(webhookContainer(only(selfManaged, 'Deployment')).args!);
+    expect([f.get('watch-policies'), f.get('follow-policies')]).to.deep.equal(['true', 'false']);
+    // Self-managed TLS still patches the caBundles.
+    expect(namesFor(rules(find(selfManaged, 'ClusterRole')), 'mutatingwebhookconfigurations')).to.deep.equal([only(selfManaged, 'MutatingWebhookConfiguration').metadata.name]);
+    const file = await template({ values: { followPolicies: false, tls: { mode: 'certManager' } } });
+    const fileFlags = flags(webhookContainer(only(file, 'Deployment')).args!);
+    expect(fileFlags.has('webhook-configuration')).to.equal(false);
+    expect(rules(find(file, 'ClusterRole')).some((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.equal(false);
   });
 
   it('values reach their fields: replicas, failurePolicy, timeoutSeconds, logLevel, extraArgs, webhooks, PDB, NetworkPolicy, scheduling', async () => {
