@@ -1,6 +1,7 @@
 // The webhook's identity and what it may do, nothing more:
 // - read the cluster-scoped NiFiTrustPolicy objects it watches;
-// - self-managed TLS: get and patch its own MutatingWebhookConfiguration (the caBundles), and in its
+// - get and patch its own MutatingWebhookConfiguration: its caBundles (self-managed TLS) and its entries,
+//   which follow the policies (--watch-policies); and, for self-managed TLS, in its
 //   namespace create Secrets and Leases (a create cannot be limited by name) and get/update only its
 //   own Secret and Lease. No list or watch of Secrets: it reads its one Secret by name.
 import { API_GROUP } from '../policy/types.js';
