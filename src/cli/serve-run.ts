@@ -154,6 +154,12 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     });
     certificates = reloader;
   }
+  // With cluster policies, the leader keeps the webhook configuration's entries in step with them.
+  let follow: { stop(): Promise<void> } | undefined;
+  if (control && config.watchPolicies && config.followPolicies) {
+    const { startFollow } = await import('./serve-follow.js');
+    follow = startFollow(config, logger, control, store, () => !readiness.unsynced.includes(CLUSTER_POLICIES));
+  }
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
     selfManaged
@@ -167,7 +173,9 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       readiness.shuttingDown();
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       await certificates?.stop();
-      await statusWriter?.stop(); // the controllers before the election: a leader releases its Lease last
+      // The controllers before the election: a leader releases its Lease last.
+      await follow?.stop();
+      await statusWriter?.stop();
       await control?.stop();
       policyWatch?.stop();
       await cluster?.stop();

@@ -1,12 +1,13 @@
-// The webhook's identity and what it may do, nothing more (docs/security.md, "Least RBAC"):
+// The webhook's identity and what the webhook may do, nothing more (docs/security.md, "Least RBAC"):
 // - read the cluster-scoped NiFiTrustPolicy objects it watches, and write their status (the leader);
 // - record Events about them: for a cluster-scoped object the API server takes Events in namespace
-//   "default" only, so a Role there grants create/patch of Events and nothing else;
-// - in its namespace, create Leases (a create cannot be limited by name) and get/update only its own:
-//   the one election of the replica that writes (status, and the self-managed TLS below);
-// - self-managed TLS: get and patch its own MutatingWebhookConfiguration (the caBundles), and in its
-//   namespace create Secrets and get/update only its own. No list or watch of Secrets: it reads its one
-//   Secret by name.
+//   default only, so a Role there grants create/patch of Events and nothing else;
+// - get and patch its own MutatingWebhookConfiguration: its caBundles (self-managed TLS) and its entries,
+//   which follow the policies (--watch-policies);
+// - in its namespace, create Leases (a create cannot be limited by name) and get/update only its own: the
+//   one election of the replica that writes (status, entries, and the self-managed TLS below);
+// - self-managed TLS: in its namespace create Secrets and get/update only its own. No list or watch of
+//   Secrets: it reads its one Secret by name.
 import { API_GROUP } from '../policy/types.js';
 import { EVENTS_NAMESPACE, EVENTS_ROLE, LEASE, labels, NAME, TLS_SECRET } from './names.js';
 import type { KubeObject } from './types.js';

@@ -9,7 +9,7 @@ import { DEFAULT_NAMESPACE } from './names.js';
 import { pinImages, policyConfigMap, type PolicySource } from './policy-configmap.js';
 import { clusterRole, clusterRoleBinding, eventsRole, eventsRoleBinding, role, roleBinding, serviceAccount } from './rbac.js';
 import type { KubeObject } from './types.js';
-import { FIELD_SELECTORS, mutatingWebhookConfiguration } from './webhook-configuration.js';
+import { mutatingWebhookConfiguration } from './webhook-configuration.js';
 import { deployment, networkPolicy, podDisruptionBudget, service } from './workload.js';
 
 export type { PolicySource } from './policy-configmap.js';
@@ -74,7 +74,7 @@ export function renderInstall(source: PolicySource, options: InstallOptions): In
       service(namespace),
       podDisruptionBudget(namespace),
       networkPolicy(namespace),
-      mutatingWebhookConfiguration([...spec.nifi.selectors, ...spec.ca.selectors, ...FIELD_SELECTORS], namespace),
+      mutatingWebhookConfiguration([...spec.nifi.selectors, ...spec.ca.selectors], namespace),
     ],
     notes,
   };

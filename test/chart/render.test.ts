@@ -178,20 +178,23 @@ describe('chart: helm template', () => {
               expect([...f.keys()].filter((k) => k === 'tls-cert' || k === 'tls-key')).to.deep.equal([]);
               expect(podSpec(deployment).volumes?.some((v) => v.secret)).to.equal(false);
             } else {
-              // The Secret is mounted; the webhook writes no Secret, only the Lease that elects its status writer.
+              // The Secret is mounted; the webhook writes no Secret: only the Lease that elects its one writer, and
+              // its own configuration's entries (they follow the policies: watchPolicies and followPolicies are on).
               expect(rules(find(objects, 'Role', rel.fullname))).to.deep.equal([
                 { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
                 { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [rel.fullname], verbs: ['get', 'update'] },
               ]);
-              expect(namesFor(clusterRules, 'mutatingwebhookconfigurations')).to.deep.equal([]);
-              expect(clusterRules.some((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.equal(false);
+              expect(f.get('webhook-configuration')).to.equal(mwc.metadata.name);
+              expect(clusterRules.find((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.deep.equal({
+                apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [rel.fullname], verbs: ['get', 'patch'],
+              });
               expect(f.get('tls-mode')).to.equal('file');
               const tls = podSpec(deployment).volumes?.find((v) => v.secret);
               expect(tls?.secret?.secretName).to.equal(secretName);
               const mount = container.volumeMounts?.find((m) => m.name === tls!.name);
               expect(f.get('tls-cert')).to.equal(`${mount!.mountPath}/tls.crt`);
               expect(f.get('tls-key')).to.equal(`${mount!.mountPath}/tls.key`);
-              for (const k of ['tls-secret', 'webhook-configuration']) expect(f.has(k), k).to.equal(false);
+              expect(f.has('tls-secret'), 'tls-secret').to.equal(false);
             }
           });
 
@@ -315,6 +318,18 @@ describe('chart: helm template', () => {
     expect(find(file, 'ClusterRoleBinding')).to.equal(undefined);
     expect(file.filter((o) => o.kind.startsWith('Role'))).to.deep.equal([]);
     expect(flags(webhookContainer(only(file, 'Deployment')).args!).has('lease')).to.equal(false);
+  });
+
+  it('followPolicies false: --follow-policies=false, and in file mode no access to the webhook configuration', async () => {
+    const selfManaged = await template({ values: { followPolicies: false } });
+    const f = flags(webhookContainer(only(selfManaged, 'Deployment')).args!);
+    expect([f.get('watch-policies'), f.get('follow-policies')]).to.deep.equal(['true', 'false']);
+    // Self-managed TLS still patches the caBundles.
+    expect(namesFor(rules(find(selfManaged, 'ClusterRole')), 'mutatingwebhookconfigurations')).to.deep.equal([only(selfManaged, 'MutatingWebhookConfiguration').metadata.name]);
+    const file = await template({ values: { followPolicies: false, tls: { mode: 'certManager' } } });
+    const fileFlags = flags(webhookContainer(only(file, 'Deployment')).args!);
+    expect(fileFlags.has('webhook-configuration')).to.equal(false);
+    expect(rules(find(file, 'ClusterRole')).some((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.equal(false);
   });
 
   it('values reach their fields: replicas, failurePolicy, timeoutSeconds, logLevel, extraArgs, webhooks, PDB, NetworkPolicy, scheduling', async () => {
