@@ -38,7 +38,7 @@ function helm(args: string[]): Promise<Run> {
 interface Obj {
   apiVersion: string;
   kind: string;
-  metadata: { name: string };
+  metadata: { name: string; namespace?: string };
   [k: string]: unknown;
 }
 
@@ -69,12 +69,14 @@ describe('e2e: the Helm chart on Kubernetes 1.20', function () {
   it('installs (kubeVersion >=1.20 accepted), every object stored, the PDB as policy/v1beta1 (discovered)', async () => {
     expect(manifest.map((o) => o.kind).sort()).to.deep.equal([
       'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy',
-      'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount',
+      'PodDisruptionBudget', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount',
     ]);
+    // The second Role and RoleBinding: Events about the cluster-scoped policies, which live in `default`.
+    expect(manifest.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace ?? NS).sort()).to.deep.equal(['default', NS].sort());
     expect(manifest.find((o) => o.kind === 'PodDisruptionBudget')!.apiVersion).to.equal('policy/v1beta1');
     for (const o of manifest) {
       const resource = `${o.kind.toLowerCase()}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, '');
-      const r = await kubectl(['-n', NS, 'get', resource, o.metadata.name, '-o', 'name']);
+      const r = await kubectl(['-n', o.metadata.namespace ?? NS, 'get', resource, o.metadata.name, '-o', 'name']);
       expect(r.code, `${o.kind}/${o.metadata.name}: ${r.stderr}`).to.equal(0);
     }
     const d = await getJson<{ spec: { template: { spec: { containers: Array<{ image: string; env: Array<{ name: string; value?: string }> }> } } } }>(['-n', NS, 'deployment', FULLNAME]);
