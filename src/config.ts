@@ -26,6 +26,11 @@ export interface RuntimeConfig {
   readonly reloadIntervalMs: number;
   /** Watch NiFiTrustPolicy objects in the cluster (kubeconfig or in-cluster service account). */
   readonly watchPolicies: boolean;
+  /**
+   * With watchPolicies: watch Node, NiFi pod and trust Secret metadata for the warnings that need them
+   * (placement that cannot be satisfied, a missing trust Secret). Off: those warnings are never given.
+   */
+  readonly clusterFacts: boolean;
   /** Image of the injected init containers for policies that name none; undefined: nifi-ca-guard:<version>. */
   readonly initImage: string | undefined;
   /**
@@ -76,6 +81,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   shutdownDelayMs: 3_000,
   reloadIntervalMs: 5_000,
   watchPolicies: false,
+  clusterFacts: true,
   initImage: undefined,
   allowedInitImages: Object.freeze(defaultAllowedImages(DEFAULT_IMAGE)),
   tlsMode: 'file',
@@ -109,6 +115,7 @@ export interface ConfigFlags {
   reloadIntervalMs?: string;
   /** commander hands a boolean flag over as true; the variable as text. */
   watchPolicies?: string | boolean;
+  clusterFacts?: string;
   initImage?: string;
   allowedInitImages?: string;
   tlsMode?: string;
@@ -139,6 +146,7 @@ export const ENV = Object.freeze({
   shutdownDelayMs: 'NIFI_CA_GUARD_SHUTDOWN_DELAY_MS',
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
+  clusterFacts: 'NIFI_CA_GUARD_CLUSTER_FACTS',
   initImage: 'NIFI_CA_GUARD_INIT_IMAGE',
   allowedInitImages: 'NIFI_CA_GUARD_ALLOWED_INIT_IMAGES',
   tlsMode: 'NIFI_CA_GUARD_TLS_MODE',
@@ -300,6 +308,7 @@ export function resolveConfig(
     shutdownDelayMs: int('shutdownDelayMs', DEFAULTS.shutdownDelayMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
+    clusterFacts: bool('clusterFacts', DEFAULTS.clusterFacts),
     initImage,
     allowedInitImages: allowlist(initImage),
     tlsMode: choice('tlsMode', TLS_MODES, DEFAULTS.tlsMode),

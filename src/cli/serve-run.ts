@@ -9,6 +9,7 @@ import { PolicyError, PolicyFileError } from '../policy/errors.js';
 import { PolicyStore } from '../policy/store.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
+import type { ClusterFacts } from '../mutation/facts.js';
 import type { ClusterControl } from './serve-leader.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
@@ -69,6 +70,16 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // before the Secret's pair replaces the placeholder, which only lets probes connect.
   const readiness = new Readiness();
   const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
+  // Cluster facts (metadata of Nodes, NiFi pods, trust Secrets) for the warnings that need them.
+  let facts: { facts(): ClusterFacts; stop(): Promise<void> } | undefined;
+  if (config.watchPolicies && config.clusterFacts) {
+    try {
+      facts = await (await import('./serve-facts.js')).startServeFacts(store, logger);
+    } catch (err) {
+      await cluster?.stop();
+      throw err;
+    }
+  }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
@@ -79,7 +90,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // One line per event would let a scanner flood the log (a cipher scan: 137 lines); metrics count them all.
   const handshakeFailed = rateLimitedWarn(logger, 'tls handshake failed', 10, 60_000);
   const connectionDropped = rateLimitedWarn(logger, 'connection dropped: --max-connections open', 10, 60_000);
-  const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics, readiness });
+  const app = createApp({ getPolicies: () => store.snapshot(), ...(facts ? { facts: () => facts.facts() } : {}), logger, metrics, readiness });
 
   let running: RunningServer;
   try {
@@ -102,6 +113,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       onError: (err) => logger.error({ code: (err as NodeJS.ErrnoException).code, error: oneLine(err) }, 'server error'),
     });
   } catch (err) {
+    await facts?.stop();
     await cluster?.stop(); // or its informer keeps the process alive
     const code = (err as NodeJS.ErrnoException).code ?? oneLine(err);
     throw new CliError(`cannot listen on ${config.host}:${config.port} (${code})`);
@@ -124,6 +136,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       });
     } catch (err) {
       await control?.stop();
+      await facts?.stop();
       await cluster?.stop();
       await running.close();
       throw err;
@@ -155,6 +168,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       await certificates.stop();
       await control?.stop();
       policyWatch?.stop();
+      await facts?.stop();
       await cluster?.stop();
       await running.close();
       handshakeFailed.flush();

@@ -15,6 +15,7 @@ export const registerServe: Register = (program: Command) => {
     .option('--tls-key <file>', `PEM private key (${ENV.tlsKey}; default ${d.tlsKey})`)
     .option('--policy <file>', `NiFiTrustPolicy file (${ENV.policy}; default: the built-in policy)`)
     .option('--watch-policies', `also use the cluster's NiFiTrustPolicy objects (${ENV.watchPolicies}=true; default off)`)
+    .option('--cluster-facts <bool>', `with --watch-policies: watch Node, NiFi pod and trust Secret metadata for the warnings that need them; false: not (${ENV.clusterFacts}; default true)`)
     .option('--init-image <image>', `image of the injected init containers for policies that name none; installs set it to the webhook's own image (${ENV.initImage}; default nifi-ca-guard:<version>)`)
     .option('--allowed-init-images <patterns>', `comma-separated image patterns a policy's init-container images must match, * standing for any characters but "/", e.g. registry.example.com/nifi-ca-guard@sha256:* (${ENV.allowedInitImages}; default: every tag and digest of the --init-image's repository)`)
     .option('--log-level <level>', `fatal, error, warn, info, debug, trace or silent (${ENV.logLevel}; default ${d.logLevel})`)

@@ -27,3 +27,9 @@ export function missingSecretProblems(namespace: string, tb: Readonly<TrustBundl
 export function passwordSecret(tb: Readonly<TrustBundleSpec>): boolean {
   return tb.password.secretName !== '' && (tb.wiring === 'env' || tb.merge.passwordFile === '');
 }
+
+/** The Secrets a NiFi pod under this trust bundle references, by name: what cluster facts watch and RBAC names. */
+export function referencedSecrets(tb: Readonly<TrustBundleSpec>): string[] {
+  if (!tb.enabled) return [];
+  return passwordSecret(tb) && tb.password.secretName !== tb.secretName ? [tb.secretName, tb.password.secretName] : [tb.secretName];
+}
