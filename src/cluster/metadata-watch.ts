@@ -114,7 +114,10 @@ export class MetadataWatch {
         await this.list();
         for (;;) {
           if (this.stopped) return;
+          const started = Date.now();
           await this.watch();
+          // A watch the server (or a proxy) ends at once would otherwise be reopened in a tight loop.
+          if (Date.now() - started < 1000) await this.sleep(this.backoff.initialMs);
         }
       } catch (err) {
         if (this.stopped) return;
