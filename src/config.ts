@@ -33,6 +33,11 @@ export interface RuntimeConfig {
   readonly followPolicies: boolean;
   /** How often the leader checks the webhook configuration besides policy changes (an install may reset it). */
   readonly followPoliciesIntervalMs: number;
+  /**
+   * With watchPolicies: watch Node, NiFi pod and trust Secret metadata for the warnings that need them
+   * (placement that cannot be satisfied, a missing trust Secret). Off: those warnings are never given.
+   */
+  readonly clusterFacts: boolean;
   /** Image of the injected init containers for policies that name none; undefined: nifi-ca-guard:<version>. */
   readonly initImage: string | undefined;
   /**
@@ -85,6 +90,7 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   watchPolicies: false,
   followPolicies: true,
   followPoliciesIntervalMs: MINUTE,
+  clusterFacts: true,
   initImage: undefined,
   allowedInitImages: Object.freeze(defaultAllowedImages(DEFAULT_IMAGE)),
   tlsMode: 'file',
@@ -121,6 +127,7 @@ export interface ConfigFlags {
   /** `--follow-policies` alone is true; `--follow-policies=false` hands over the text. */
   followPolicies?: string | boolean;
   followPoliciesInterval?: string;
+  clusterFacts?: string;
   initImage?: string;
   allowedInitImages?: string;
   tlsMode?: string;
@@ -153,6 +160,7 @@ export const ENV = Object.freeze({
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
   followPolicies: 'NIFI_CA_GUARD_FOLLOW_POLICIES',
   followPoliciesInterval: 'NIFI_CA_GUARD_FOLLOW_POLICIES_INTERVAL',
+  clusterFacts: 'NIFI_CA_GUARD_CLUSTER_FACTS',
   initImage: 'NIFI_CA_GUARD_INIT_IMAGE',
   allowedInitImages: 'NIFI_CA_GUARD_ALLOWED_INIT_IMAGES',
   tlsMode: 'NIFI_CA_GUARD_TLS_MODE',
@@ -316,6 +324,7 @@ export function resolveConfig(
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
     followPolicies: bool('followPolicies', DEFAULTS.followPolicies),
     followPoliciesIntervalMs: duration('followPoliciesInterval', DEFAULTS.followPoliciesIntervalMs, 100),
+    clusterFacts: bool('clusterFacts', DEFAULTS.clusterFacts),
     initImage,
     allowedInitImages: allowlist(initImage),
     tlsMode: choice('tlsMode', TLS_MODES, DEFAULTS.tlsMode),

@@ -11,6 +11,7 @@ import { PolicyJudgements } from '../policy/judgements.js';
 import { NO_FACTS } from '../mutation/facts.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
+import type { ClusterFacts } from '../mutation/facts.js';
 import type { ClusterControl } from './serve-leader.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
@@ -73,6 +74,16 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // What the watch judged of each cluster policy, for its status (written by the leader, below).
   const judgements = config.watchPolicies ? new PolicyJudgements() : undefined;
   const cluster = judgements ? await startClusterWatch(store, readiness, logger, judgements) : undefined;
+  // Cluster facts (metadata of Nodes, NiFi pods, trust Secrets) for the warnings that need them.
+  let facts: { facts(): ClusterFacts; stop(): Promise<void> } | undefined;
+  if (config.watchPolicies && config.clusterFacts) {
+    try {
+      facts = await (await import('./serve-facts.js')).startServeFacts(store, logger);
+    } catch (err) {
+      await cluster?.stop();
+      throw err;
+    }
+  }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
@@ -83,7 +94,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // One line per event would let a scanner flood the log (a cipher scan: 137 lines); metrics count them all.
   const handshakeFailed = rateLimitedWarn(logger, 'tls handshake failed', 10, 60_000);
   const connectionDropped = rateLimitedWarn(logger, 'connection dropped: --max-connections open', 10, 60_000);
-  const app = createApp({ getPolicies: () => store.snapshot(), logger, metrics, readiness });
+  const app = createApp({ getPolicies: () => store.snapshot(), ...(facts ? { facts: () => facts.facts() } : {}), logger, metrics, readiness });
 
   let running: RunningServer;
   try {
@@ -106,6 +117,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       onError: (err) => logger.error({ code: (err as NodeJS.ErrnoException).code, error: oneLine(err) }, 'server error'),
     });
   } catch (err) {
+    await facts?.stop();
     await cluster?.stop(); // or its informer keeps the process alive
     const code = (err as NodeJS.ErrnoException).code ?? oneLine(err);
     throw new CliError(`cannot listen on ${config.host}:${config.port} (${code})`);
@@ -131,12 +143,14 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       }
       if (judgements) {
         const { startPolicyStatusWriter } = await import('./serve-policy-status.js');
-        // TODO(H-facts): live ClusterFacts from the informers; until then TrustSecretsFound is left out.
-        statusWriter = startPolicyStatusWriter(config, logger, control, store, judgements, () => NO_FACTS);
+        // TrustSecretsFound from the live facts; without them (--cluster-facts=false) the condition is left out.
+        const live = facts;
+        statusWriter = startPolicyStatusWriter(config, logger, control, store, judgements, live ? () => live.facts() : () => NO_FACTS);
       }
     } catch (err) {
       await certificates?.stop();
       await control?.stop();
+      await facts?.stop();
       await cluster?.stop();
       await running.close();
       throw err;
@@ -178,6 +192,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       await statusWriter?.stop();
       await control?.stop();
       policyWatch?.stop();
+      await facts?.stop();
       await cluster?.stop();
       await running.close();
       handshakeFailed.flush();

@@ -17,6 +17,7 @@ export const registerServe: Register = (program: Command) => {
     .option('--watch-policies', `also use the cluster's NiFiTrustPolicy objects (${ENV.watchPolicies}=true; default off)`)
     .option('--follow-policies [bool]', `with --watch-policies, the leader keeps the webhook configuration's entries in step with the policies in force; --follow-policies=false leaves them as installed (${ENV.followPolicies}; default ${d.followPolicies})`)
     .option('--follow-policies-interval <duration>', `how often the leader checks the webhook configuration besides policy changes (${ENV.followPoliciesInterval}; default ${f(d.followPoliciesIntervalMs)})`)
+    .option('--cluster-facts <bool>', `with --watch-policies: watch Node, NiFi pod and trust Secret metadata for the warnings that need them; false: not (${ENV.clusterFacts}; default true)`)
     .option('--init-image <image>', `image of the injected init containers for policies that name none; installs set it to the webhook's own image (${ENV.initImage}; default nifi-ca-guard:<version>)`)
     .option('--allowed-init-images <patterns>', `comma-separated image patterns a policy's init-container images must match, * standing for any characters but "/", e.g. registry.example.com/nifi-ca-guard@sha256:* (${ENV.allowedInitImages}; default: every tag and digest of the --init-image's repository)`)
     .option('--log-level <level>', `fatal, error, warn, info, debug, trace or silent (${ENV.logLevel}; default ${d.logLevel})`)

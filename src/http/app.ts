@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { admit } from '../admission/review.js';
+import type { ClusterFacts } from '../mutation/facts.js';
 import { BadReviewError, UnappliablePatchError } from '../admission/errors.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { logAdmission, type Logger } from '../log.js';
@@ -15,6 +16,8 @@ export { BODY_LIMIT_BYTES };
 export interface AppDeps {
   /** The policies in force, read once per review. */
   getPolicies: () => PolicySet;
+  /** What is known of the cluster now (metadata only), for warnings; absent: nothing (NO_FACTS). */
+  facts?: () => ClusterFacts;
   logger: Logger;
   metrics: WebhookMetrics;
   readiness: Readiness;
@@ -70,7 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
       else next();
     },
     (req: Request, res: Response<unknown, MutateLocals>) => {
-      const outcome = admit(req.body, deps.getPolicies());
+      const outcome = admit(req.body, deps.getPolicies(), deps.facts?.());
       const result: Outcome = outcome.review.response.patch ? 'patched' : 'allowed';
       const seconds = observe(res, result);
       metrics.admissions.inc({ role: outcome.summary.role, outcome: result });

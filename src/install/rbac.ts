@@ -8,6 +8,11 @@
 //   one election of the replica that writes (status, entries, and the self-managed TLS below);
 // - self-managed TLS: in its namespace create Secrets and get/update only its own. No list or watch of
 //   Secrets: it reads its one Secret by name.
+// - cluster facts (serve --cluster-facts, on with --watch-policies), for the warnings that need them:
+//   list/watch Nodes and pods, and list/watch only the Secrets named as trust bundles (a metadata.name
+//   field selector is what resourceNames authorises for list and watch). The webhook asks for metadata
+//   only, but RBAC cannot say so: these rules grant whole objects (docs/security.md).
+import { DEFAULT_SPEC } from '../policy/defaults.js';
 import { API_GROUP } from '../policy/types.js';
 import { EVENTS_NAMESPACE, EVENTS_ROLE, LEASE, labels, NAME, TLS_SECRET } from './names.js';
 import type { KubeObject } from './types.js';
@@ -16,7 +21,8 @@ export function serviceAccount(namespace: string): KubeObject {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: NAME, namespace, labels: labels() } };
 }
 
-export function clusterRole(): KubeObject {
+/** `factSecrets`: the Secret names NiFi pods reference (the install policy's trust bundle, by default nifi-ca-trust). */
+export function clusterRole(factSecrets: readonly string[] = [DEFAULT_SPEC.trustBundle.secretName]): KubeObject {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -25,8 +31,18 @@ export function clusterRole(): KubeObject {
       { apiGroups: [API_GROUP], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [NAME], verbs: ['get', 'patch'] },
       { apiGroups: [API_GROUP], resources: ['nifitrustpolicies/status'], verbs: ['get', 'update'] },
+      ...clusterFactRules(factSecrets),
     ],
   };
+}
+
+/** Cluster facts, metadata only in use: Node labels, NiFi pods' labels, whether the named Secrets exist. */
+function clusterFactRules(secrets: readonly string[]): Array<Record<string, string[]>> {
+  return [
+    { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+    ...(secrets.length > 0 ? [{ apiGroups: [''], resources: ['secrets'], resourceNames: [...secrets], verbs: ['list', 'watch'] }] : []),
+  ];
 }
 
 export function role(namespace: string): KubeObject {

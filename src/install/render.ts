@@ -7,6 +7,7 @@ import { imageProblem } from '../policy/image.js';
 import { nifiTrustPolicyCrd } from './crd.js';
 import { DEFAULT_NAMESPACE } from './names.js';
 import { pinImages, policyConfigMap, type PolicySource } from './policy-configmap.js';
+import { referencedSecrets } from '../mutation/missing-secrets.js';
 import { clusterRole, clusterRoleBinding, eventsRole, eventsRoleBinding, role, roleBinding, serviceAccount } from './rbac.js';
 import type { KubeObject } from './types.js';
 import { mutatingWebhookConfiguration } from './webhook-configuration.js';
@@ -64,7 +65,7 @@ export function renderInstall(source: PolicySource, options: InstallOptions): In
       namespaceObject(namespace),
       policyConfigMap(namespace, pinned.text),
       serviceAccount(namespace),
-      clusterRole(),
+      clusterRole(referencedSecrets(spec.trustBundle)),
       clusterRoleBinding(namespace),
       role(namespace),
       roleBinding(namespace),

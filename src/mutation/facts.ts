@@ -32,6 +32,8 @@ export interface FactLists {
   secrets?: ReadonlySet<string>;
   /** `namespace/name` of Secrets whose existence was checked (present or not); a name outside it is not known. */
   secretsChecked?: ReadonlySet<string>;
+  /** Secret names watched in every namespace (a metadata watch by name): absent from `secrets` means missing. */
+  secretNamesKnown?: ReadonlySet<string>;
 }
 
 /** ClusterFacts over metadata lists: what the live informers and `explain --pod` both answer from. */
@@ -52,7 +54,7 @@ export function factsFrom(lists: FactLists): ClusterFacts {
     secretExists: (namespace, name) => {
       const id = `${namespace}/${name}`;
       if (lists.secrets?.has(id)) return true;
-      return lists.secretsChecked?.has(id) ? false : undefined;
+      return lists.secretsChecked?.has(id) || lists.secretNamesKnown?.has(name) ? false : undefined;
     },
   };
 }

@@ -8,6 +8,9 @@ import { ANN_POLICY, ANN_ROLE, ANN_SKIP, ANN_STATUS } from './names.js';
 import { isJson, objectAt, podAnnotation, podLabels, type Json } from './pod.js';
 import type { MutationResult } from './result.js';
 import { NO_FACTS, type ClusterFacts } from './facts.js';
+import type { FactProblem } from './fact-problem.js';
+import { missingSecretProblems } from './missing-secrets.js';
+import { placementCapacityProblem } from './placement-capacity.js';
 import { excludedRelease } from './release.js';
 import { statusOf, type StepOutcome } from './step.js';
 import { planTrustBundle } from './trust-bundle.js';
@@ -41,7 +44,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy, facts: C
 
   const planned = structuredClone(pod);
   const steps = plan(planned, c.role, namespace, policy);
-  void facts; // read by the cluster-fact checks (placement that cannot be satisfied, a missing trust Secret)
+  const known = factProblems(c.role, namespace, policy, steps, facts);
   // The incident itself: an unpinned nifi-ca mints a new CA key wherever it is rescheduled. Said on every
   // such pod (once: a pod whose key sits on a PVC already gets "pin it" from checkCaStorage).
   if (c.role === 'nifi-ca' && !policy.spec.caPinning.enabled && !steps.some((s) => s.feature === 'ca-key')) {
@@ -54,9 +57,11 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy, facts: C
   }
   const patch = diff(pod, planned);
   const added = steps.filter((s) => s.state === 'added').map((s) => s.feature);
-  const problems = steps.flatMap((s) => s.warnings);
+  // Problems only cluster knowledge reveals are said in every mode, like the planners' own: in audit
+  // mode they tell what enforcing would lead to.
+  const problems = [...steps.flatMap((s) => s.warnings), ...known.map((p) => p.text)];
   const notes = steps.flatMap((s) => s.notes ?? []);
-  const audit = { role: c.role, features: status };
+  const audit = { role: c.role, features: status, ...(known.length > 0 ? { 'cluster-problems': known.map((p) => p.kind).join(',') } : {}) };
 
   if (patch.length > 0 && optedOut && policy.spec.allowOptOut) {
     return withSteps(unchanged([`opted out by ${ANN_SKIP}; would add ${added.join(' and ') || 'annotations'}`], { ...audit, decision: 'opt-out' }), steps);
@@ -76,6 +81,17 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy, facts: C
     auditAnnotations: { ...audit, decision: patch.length > 0 ? 'mutated' : 'unchanged' },
     steps,
   };
+}
+
+/** What ClusterFacts reveal about the planned pod (nothing when a fact is not known). */
+function factProblems(role: 'nifi' | 'nifi-ca', namespace: string, policy: Policy, steps: readonly StepOutcome[], facts: ClusterFacts): FactProblem[] {
+  const found: FactProblem[] = [];
+  // Skipped: no term was added, so nothing of ours can keep a pod Pending.
+  const placement = steps.find((s) => s.feature === 'anti-affinity');
+  const capacity = placement && placement.state !== 'skipped' ? placementCapacityProblem(role, namespace, policy.spec, facts) : undefined;
+  if (capacity) found.push(capacity);
+  if (role === 'nifi' && policy.spec.trustBundle.enabled) found.push(...missingSecretProblems(namespace, policy.spec.trustBundle, steps, facts));
+  return found;
 }
 
 const withSteps = (r: MutationResult, steps: StepOutcome[]): MutationResult => ({ ...r, steps });

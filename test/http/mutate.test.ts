@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BODY_LIMIT_BYTES } from '../../src/http/app.js';
+import { factsFrom, NO_FACTS, type ClusterFacts } from '../../src/mutation/facts.js';
 import { exampleReview } from '../support/paths.js';
 import { postReview, request, startTestServer, type Reply, type TestServer } from '../support/https.js';
 
@@ -184,5 +185,31 @@ describe('POST /mutate when the handler fails', () => {
     fail = false;
     const ok = await postReview(srv.port, srv.ca, exampleReview());
     expect(ok.status).to.equal(200);
+  });
+});
+
+describe('POST /mutate with cluster facts', () => {
+  let srv: TestServer;
+  let facts: ClusterFacts = NO_FACTS;
+  before(async () => {
+    srv = await startTestServer({ facts: () => facts });
+  });
+  after(async () => {
+    await srv.close();
+  });
+
+  it('the facts provider is read per review: its warnings and audit annotation reach the response', async () => {
+    const before = (await postReview(srv.port, srv.ca, exampleReview())).json();
+    expect(before.response.warnings.join('\n')).to.not.match(/trust Secret|anti-affinity: \d/);
+    expect(before.response.auditAnnotations['cluster-problems']).to.equal(undefined);
+
+    facts = factsFrom({ nodes: [{ 'kubernetes.io/hostname': 'n1' }], pods: [], secrets: new Set(), secretNamesKnown: new Set(['nifi-ca-trust']) });
+    const after = (await postReview(srv.port, srv.ca, exampleReview())).json();
+    expect(after.response.warnings).to.include.members([
+      'nifi-ca-guard: required anti-affinity: 1 node for 1 NiFi + nifi-ca; a pod will stay Pending; use preferred/add nodes',
+      'nifi-ca-guard: trust Secret nifi-ca-trust not in nifi: the pod hangs in Init (FailedMount); create it: ca init',
+    ]);
+    expect(after.response.auditAnnotations['cluster-problems']).to.equal('placement-unsatisfiable,trust-secret-missing');
+    expect(after.response.patch, 'the same patch either way').to.equal(before.response.patch);
   });
 });

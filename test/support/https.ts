@@ -10,6 +10,7 @@ import { listen, type RunningServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { builtinPolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
+import type { ClusterFacts } from '../../src/mutation/facts.js';
 import { singlePolicy } from '../../src/policy/policy-set.js';
 import { LogCapture } from './logs.js';
 import { sharedPki } from './pki.js';
@@ -26,7 +27,7 @@ export interface TestServer {
 
 /** The real app on a real HTTPS server at 127.0.0.1, port 0. */
 export async function startTestServer(
-  options: { getPolicy?: () => Policy; shutdownGraceMs?: number; tls?: { cert: string; key: string; caCert: string } } = {},
+  options: { getPolicy?: () => Policy; facts?: () => ClusterFacts; shutdownGraceMs?: number; tls?: { cert: string; key: string; caCert: string } } = {},
 ): Promise<TestServer> {
   const pki = options.tls ?? sharedPki();
   const logs = new LogCapture();
@@ -37,6 +38,7 @@ export async function startTestServer(
   const policy = builtinPolicy();
   const app = createApp({
     getPolicies: () => singlePolicy(options.getPolicy ? options.getPolicy() : policy),
+    ...(options.facts ? { facts: options.facts } : {}),
     logger: createLogger('info', logs),
     metrics: createMetrics(registry),
     readiness,

@@ -23,6 +23,9 @@ describe('config: flags over env over defaults, frozen', () => {
     { name: 'grace and reload interval', flags: { shutdownGraceMs: '0', reloadIntervalMs: '250' }, env: {}, want: { shutdownGraceMs: 0, reloadIntervalMs: 250 } },
     { name: 'shutdown delay from env', flags: {}, env: { NIFI_CA_GUARD_SHUTDOWN_DELAY_MS: '0' }, want: { shutdownDelayMs: 0 } },
     { name: 'init image from env (the Deployment sets it)', flags: {}, env: { NIFI_CA_GUARD_INIT_IMAGE: 'reg.io/g:1' }, want: { initImage: 'reg.io/g:1' } },
+    { name: 'cluster facts on by default (used with --watch-policies)', flags: {}, env: {}, want: { clusterFacts: true } },
+    { name: 'cluster facts off by the flag', flags: { clusterFacts: 'false' }, env: {}, want: { clusterFacts: false } },
+    { name: 'cluster facts off by env', flags: {}, env: { NIFI_CA_GUARD_CLUSTER_FACTS: 'false' }, want: { clusterFacts: false } },
     { name: 'init image by digest from the flag', flags: { initImage: `g@sha256:${'a'.repeat(64)}` }, env: {}, want: { initImage: `g@sha256:${'a'.repeat(64)}` } },
   ];
   for (const c of cases) {
@@ -33,6 +36,10 @@ describe('config: flags over env over defaults, frozen', () => {
 
   it('refuses a connection cap of 0, naming the flag', () => {
     expect(() => resolveConfig({ maxConnections: '0' }, {})).to.throw(/^--max-connections: must be an integer from 1 to 100000, got "0"$/);
+  });
+
+  it('refuses a --cluster-facts that is not true or false', () => {
+    expect(() => resolveConfig({ clusterFacts: 'no' }, {})).to.throw(/^--cluster-facts: must be true or false, got "no"$/);
   });
 
   it('refuses an init image that is no image reference, naming the variable', () => {

@@ -33,6 +33,13 @@ describe('ClusterFacts from metadata lists', () => {
     expect(facts.secretExists('third', 'nifi-ca-trust')).to.equal(undefined);
   });
 
+  it('a Secret name watched in every namespace: absent means missing anywhere; other names stay not known', () => {
+    const watched = factsFrom({ secrets: new Set(['nifi/nifi-ca-trust']), secretNamesKnown: new Set(['nifi-ca-trust']) });
+    expect(watched.secretExists('nifi', 'nifi-ca-trust')).to.equal(true);
+    expect(watched.secretExists('third', 'nifi-ca-trust')).to.equal(false);
+    expect(watched.secretExists('nifi', 'other-secret')).to.equal(undefined);
+  });
+
   it('answers "not known" for every list it was not given', () => {
     const none = factsFrom({});
     for (const f of [none, NO_FACTS]) {

@@ -119,3 +119,27 @@ matchLabels:
 {{- define "nifi-ca-guard.optInLabels" -}}
 {{- toYaml (.Values.namespaceOptIn.matchLabels | default (dict "nifi-ca-guard.io/enabled" "true")) }}
 {{- end }}
+
+{{/*
+The Secrets cluster facts may list/watch by name (a JSON array): clusterFacts.secretNames, or else those
+the local policy's NiFi pods reference: its trust bundle (default nifi-ca-trust) and its password Secret
+when the password is read from one (env wiring, or merge wiring without a passwordFile).
+*/}}
+{{- define "nifi-ca-guard.factSecretNames" -}}
+{{- if .Values.clusterFacts.secretNames }}
+{{- toJson .Values.clusterFacts.secretNames }}
+{{- else }}
+{{- $tb := default dict .Values.policy.trustBundle }}
+{{- if eq (toString (dig "enabled" true $tb)) "false" }}
+{{- toJson list }}
+{{- else }}
+{{- $names := list (dig "secretName" "nifi-ca-trust" $tb) }}
+{{- $pw := dig "password" "secretName" "" $tb }}
+{{- $fromFile := and (eq (dig "wiring" "env" $tb) "merge") (ne (dig "merge" "passwordFile" "" $tb) "") }}
+{{- if and $pw (not $fromFile) }}
+{{- $names = append $names $pw | uniq }}
+{{- end }}
+{{- toJson $names }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -1,5 +1,6 @@
 // A NiFi pod in a namespace without the trust bundle Secret: what the user sees, and that it heals.
-// At admission the webhook's warning names the Secret the pod will mount (kubectl prints it); the kubelet
+// At admission the webhook's warnings name the Secret the pod will mount and say it is missing (cluster
+// facts: the installed webhook watches trust Secrets by name); the kubelet
 // then cannot mount it: event FailedMount `MountVolume.SetUp failed for volume "nifi-ca-guard-bundle" :
 // secret "nifi-ca-trust" not found`, and the pod waits in Init:0/1 (no container starts, NiFi never runs
 // with a truststore short of the bundle). Once the Secret exists the kubelet's next mount retry starts it,
@@ -33,6 +34,10 @@ describe('nodes: a NiFi pod whose trust Secret is missing', () => {
     const warning = created.stderr.split('\n').find((l) => /^Warning: .*from Secret nifi-ca-trust/.test(l));
     console.log(`      kubectl: ${warning}`);
     expect(warning, created.stderr).to.be.a('string');
+    // Cluster facts (the installed webhook watches trust Secrets by name): the missing Secret is named at admission.
+    const missing = created.stderr.split('\n').find((l) => l === `Warning: nifi-ca-guard: trust Secret nifi-ca-trust not in ${NS}: the pod hangs in Init (FailedMount); create it: ca init`);
+    console.log(`      kubectl: ${missing}`);
+    expect(missing, created.stderr).to.be.a('string');
 
     const event = await waitEvent(NS, 'nifi-0', 'FailedMount', /secret "nifi-ca-trust" not found/, 90_000);
     console.log(`      event ${event.reason}: ${event.message}`);

@@ -57,6 +57,21 @@ const cases: Array<[scope: 'Role' | 'ClusterRole' | 'Role in default', group: st
   ['Role in default', '', 'events', 'delete', 'p.17a', false],
   ['Role in default', '', 'events', 'list', undefined, false],
   ['Role in default', '', 'secrets', 'get', 'nifi-ca-trust', false],
+  // Cluster facts: Node and pod metadata, and whether the trust bundle Secret exists (list/watch by name).
+  ['ClusterRole', '', 'nodes', 'list', undefined, true],
+  ['ClusterRole', '', 'nodes', 'watch', undefined, true],
+  ['ClusterRole', '', 'nodes', 'get', 'n1', false],
+  ['ClusterRole', '', 'nodes', 'patch', 'n1', false],
+  ['ClusterRole', '', 'pods', 'list', undefined, true],
+  ['ClusterRole', '', 'pods', 'watch', undefined, true],
+  ['ClusterRole', '', 'pods', 'update', 'nifi-0', false],
+  ['ClusterRole', '', 'pods', 'delete', 'nifi-0', false],
+  ['ClusterRole', '', 'secrets', 'list', 'nifi-ca-trust', true], // with fieldSelector=metadata.name=nifi-ca-trust
+  ['ClusterRole', '', 'secrets', 'watch', 'nifi-ca-trust', true],
+  ['ClusterRole', '', 'secrets', 'get', 'nifi-ca-trust', false],
+  ['ClusterRole', '', 'secrets', 'list', undefined, false], // never every Secret
+  ['ClusterRole', '', 'secrets', 'watch', undefined, false],
+  ['ClusterRole', '', 'secrets', 'list', 'nifi-ca-keystore', false], // the CA's private key: never
 ];
 
 describe('install: RBAC grants exactly what the webhook needs', () => {
@@ -66,6 +81,13 @@ describe('install: RBAC grants exactly what the webhook needs', () => {
       expect(allows(rules, group, resource, verb, name)).to.equal(allowed);
     });
   }
+
+  it("cluster facts name the install policy's Secrets; a policy without a trust bundle gets no Secret rule", () => {
+    const named = clusterRole(['prod-ca-bundle', 'prod-pw']).rules as Rule[];
+    expect(allows(named, '', 'secrets', 'watch', 'prod-pw')).to.equal(true);
+    expect(allows(named, '', 'secrets', 'watch', 'nifi-ca-trust')).to.equal(false);
+    expect((clusterRole([]).rules as Rule[]).some((r) => r.resources.includes('secrets'))).to.equal(false);
+  });
 
   it('the Role lives in the webhook namespace; the Events Role in default, where Events of cluster-scoped objects go', () => {
     expect(role(NS).metadata.namespace).to.equal(NS);
