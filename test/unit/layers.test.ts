@@ -13,6 +13,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   policy: ['json.js', 'version.js'],
   mutation: ['json.js', 'version.js', 'policy'],
   admission: ['json.js', 'version.js', 'policy', 'mutation'],
+  explain: ['json.js', 'version.js', 'policy', 'mutation', 'preview'],
 };
 
 /** The parts of src/policy that read files or the cluster: kept apart from the pure parts. */
