@@ -177,7 +177,7 @@ function withSelectors(reason: string, policy: Policy | undefined, pod: Json): s
 
 /** What to do with a drifted pod: roll its workload, or recreate it when it has none. */
 function remedy(pod: Json, namespace: string): string {
-  const name = String(readPath(pod, 'metadata', 'name') ?? '(unnamed)');
+  const named = readPath(pod, 'metadata', 'name');
   const refs = readPath(pod, 'metadata', 'ownerReferences');
   const owner = Array.isArray(refs) ? (refs.find((r) => isJson(r) && r.controller === true) as Json | undefined) : undefined;
   const kind = owner && typeof owner.kind === 'string' ? owner.kind : undefined;
@@ -187,6 +187,7 @@ function remedy(pod: Json, namespace: string): string {
   if (kind === 'ReplicaSet' && hash && ownerName.endsWith(`-${hash}`)) {
     return `roll the workload: kubectl -n ${namespace} rollout restart deployment/${ownerName.slice(0, -hash.length - 1)}`;
   }
-  if (kind) return `restart the pod: kubectl -n ${namespace} delete pod ${name} (its ${kind} ${ownerName} recreates it)`;
-  return `recreate the pod: kubectl -n ${namespace} delete pod ${name}, then create it again`;
+  if (typeof named !== 'string') return 'recreate the pod (its controller, if any, creates a new one when it is deleted)';
+  if (kind) return `restart the pod: kubectl -n ${namespace} delete pod ${named} (its ${kind} ${ownerName} recreates it)`;
+  return `recreate the pod: kubectl -n ${namespace} delete pod ${named}, then create it again`;
 }
