@@ -19,8 +19,9 @@ function walk(actual: unknown, expected: unknown, at: string, out: string[], hid
   if (expected === undefined) return;
   if (isJson(expected)) {
     if (!isJson(actual)) return void out.push(`${at}: ${show(actual, hidden)} → ${show(expected, hidden)}`);
-    const secret = hidden || (typeof expected.name === 'string' && SECRETISH.test(expected.name));
-    for (const [k, v] of Object.entries(expected)) walk(actual[k], v, join(at, k), out, secret);
+    // Only the literal: a valueFrom names a Secret, which is no secret.
+    const secret = typeof expected.name === 'string' && SECRETISH.test(expected.name);
+    for (const [k, v] of Object.entries(expected)) walk(actual[k], v, join(at, k), out, hidden || (secret && k === 'value'));
     return;
   }
   if (Array.isArray(expected)) {
