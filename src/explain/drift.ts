@@ -84,7 +84,11 @@ function objectDrift(pod: Json, expected: Json, feature: InjectingFeature): stri
     const a = findByName(carried, String(e.name));
     if (!a) continue;
     const at = `container ${String(e.name)}`;
-    for (const mount of own.mounts) out.push(...itemDrift(findByName(arrayOf(a.volumeMounts), mount), findByName(arrayOf(e.volumeMounts), mount), `${at}: mount ${mount}`));
+    // The user may mount our volume elsewhere too: ours must be among the mounts of that name.
+    for (const m of arrayOf(e.volumeMounts).filter((x) => (own.mounts as readonly string[]).includes(String(x.name)))) {
+      const same = arrayOf(a.volumeMounts).filter((x) => x.name === m.name);
+      if (!same.some((x) => differences(x, m, '').length === 0)) out.push(...itemDrift(same[0], m, `${at}: mount ${String(m.name)}`));
+    }
     if (feature === 'trust-bundle') {
       // Only where the plan puts TRUSTSTORE_PATH: a container whose own env the webhook left alone has none planned.
       const planned = arrayOf(e.env).filter((x) => (TRUSTSTORE_ENV as readonly string[]).includes(String(x.name)));
@@ -98,8 +102,8 @@ function objectDrift(pod: Json, expected: Json, feature: InjectingFeature): stri
 }
 
 function itemDrift(actual: Json | undefined, expected: Json | undefined, at: string): string[] {
-  if (!actual && !expected) return [];
-  if (!expected) return [`${at}: carried; the policy no longer adds it`];
+  // One of our names the plan does not use may be the user's (a feature dropped shows in the status).
+  if (!expected) return [];
   if (!actual) return [`${at}: missing`];
   return differences(actual, expected, at).map((d) => d.replace(`${at}.`, `${at}: `));
 }

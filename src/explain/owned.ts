@@ -10,9 +10,12 @@ import {
   CA_RESTORE_CONTAINER,
   CA_SECRET_VOLUME,
   CA_WORKDIR_VOLUME,
+  ENV_PASSWORD,
   ENV_PATH,
+  ENV_TYPE,
   INIT_CONTAINER,
   MERGE_CONTAINER,
+  NIFI_TRUSTSTORE_TYPE,
   TRUSTSTORE_ENV,
   TRUSTSTORE_FILE,
   TRUSTSTORE_VOLUME,
@@ -93,11 +96,17 @@ function dropNamed(holder: Json, key: string, names: readonly string[]): void {
   else holder[key] = kept;
 }
 
-/** The three TRUSTSTORE_* the trust bundle appends together, when TRUSTSTORE_PATH is a file in our mount. */
+/**
+ * The three TRUSTSTORE_* the trust bundle appends together (all or none), when TRUSTSTORE_PATH is a
+ * store in our mount and TRUSTSTORE_TYPE its type: a container that set any of them itself keeps them.
+ */
 function dropOurEnv(c: Json, mountPath: string): void {
   if (!Array.isArray(c.env)) return;
-  const path = c.env.find((e) => isJson(e) && e.name === ENV_PATH) as Json | undefined;
-  const files = Object.values(TRUSTSTORE_FILE).map((f) => `${mountPath}/${f}`);
-  if (!path || typeof path.value !== 'string' || !files.includes(path.value)) return;
+  const env = c.env as unknown[];
+  const entry = (name: string): Json | undefined => env.find((e): e is Json => isJson(e) && e.name === name);
+  const path = entry(ENV_PATH);
+  const type = entry(ENV_TYPE);
+  const format = (Object.keys(TRUSTSTORE_FILE) as Array<keyof typeof TRUSTSTORE_FILE>).find((f) => path?.value === `${mountPath}/${TRUSTSTORE_FILE[f]}`);
+  if (!format || type?.value !== NIFI_TRUSTSTORE_TYPE[format] || !entry(ENV_PASSWORD)) return;
   dropNamed(c, 'env', TRUSTSTORE_ENV);
 }
