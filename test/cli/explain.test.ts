@@ -7,7 +7,7 @@ import { runCli } from '../support/cli.js';
 
 // The goldens (test/golden/explain.test.ts) cover the explanations; this is explain's input handling,
 // workloads and stdin, drift the goldens do not show (init image, password), and bad input. --pod
-// against a real API server is in test/e2e/s10-explain.e2e.ts.
+// against a real API server is in test/e2e/s11-explain.e2e.ts.
 describe('cli: nifi-ca-guard explain', () => {
   const root = mkdtempSync(join(tmpdir(), 'explain-cli-'));
   const file = (name: string, text: string): string => {
