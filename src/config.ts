@@ -26,6 +26,13 @@ export interface RuntimeConfig {
   readonly reloadIntervalMs: number;
   /** Watch NiFiTrustPolicy objects in the cluster (kubeconfig or in-cluster service account). */
   readonly watchPolicies: boolean;
+  /**
+   * With watchPolicies: the leader keeps the webhook configuration's entries (objectSelectors, namespace
+   * names) in step with the policies in force, so pods no policy governs never reach the webhook.
+   */
+  readonly followPolicies: boolean;
+  /** How often the leader checks the webhook configuration besides policy changes (an install may reset it). */
+  readonly followPoliciesIntervalMs: number;
   /** Image of the injected init containers for policies that name none; undefined: nifi-ca-guard:<version>. */
   readonly initImage: string | undefined;
   /**
@@ -36,7 +43,7 @@ export interface RuntimeConfig {
   readonly tlsMode: TlsMode;
   /** Self-managed mode: the Secret (in `namespace`) holding CA, serving pair and rotation state. */
   readonly tlsSecret: string;
-  /** Self-managed mode: the MutatingWebhookConfiguration whose caBundles the leader keeps current. */
+  /** The MutatingWebhookConfiguration whose caBundles (self-managed) and entries (followPolicies) the leader keeps current. */
   readonly webhookConfiguration: string;
   /** Self-managed mode: the Service the API server calls; its DNS names go into the certificate. */
   readonly service: string;
@@ -76,6 +83,8 @@ export const DEFAULTS: RuntimeConfig = Object.freeze({
   shutdownDelayMs: 3_000,
   reloadIntervalMs: 5_000,
   watchPolicies: false,
+  followPolicies: true,
+  followPoliciesIntervalMs: MINUTE,
   initImage: undefined,
   allowedInitImages: Object.freeze(defaultAllowedImages(DEFAULT_IMAGE)),
   tlsMode: 'file',
@@ -109,6 +118,9 @@ export interface ConfigFlags {
   reloadIntervalMs?: string;
   /** commander hands a boolean flag over as true; the variable as text. */
   watchPolicies?: string | boolean;
+  /** `--follow-policies` alone is true; `--follow-policies=false` hands over the text. */
+  followPolicies?: string | boolean;
+  followPoliciesInterval?: string;
   initImage?: string;
   allowedInitImages?: string;
   tlsMode?: string;
@@ -139,6 +151,8 @@ export const ENV = Object.freeze({
   shutdownDelayMs: 'NIFI_CA_GUARD_SHUTDOWN_DELAY_MS',
   reloadIntervalMs: 'NIFI_CA_GUARD_TLS_RELOAD_INTERVAL_MS',
   watchPolicies: 'NIFI_CA_GUARD_WATCH_POLICIES',
+  followPolicies: 'NIFI_CA_GUARD_FOLLOW_POLICIES',
+  followPoliciesInterval: 'NIFI_CA_GUARD_FOLLOW_POLICIES_INTERVAL',
   initImage: 'NIFI_CA_GUARD_INIT_IMAGE',
   allowedInitImages: 'NIFI_CA_GUARD_ALLOWED_INIT_IMAGES',
   tlsMode: 'NIFI_CA_GUARD_TLS_MODE',
@@ -300,6 +314,8 @@ export function resolveConfig(
     shutdownDelayMs: int('shutdownDelayMs', DEFAULTS.shutdownDelayMs, 0, 600_000),
     reloadIntervalMs: int('reloadIntervalMs', DEFAULTS.reloadIntervalMs, 50, 3_600_000),
     watchPolicies: bool('watchPolicies', DEFAULTS.watchPolicies),
+    followPolicies: bool('followPolicies', DEFAULTS.followPolicies),
+    followPoliciesIntervalMs: duration('followPoliciesInterval', DEFAULTS.followPoliciesIntervalMs, 100),
     initImage,
     allowedInitImages: allowlist(initImage),
     tlsMode: choice('tlsMode', TLS_MODES, DEFAULTS.tlsMode),

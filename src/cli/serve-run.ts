@@ -7,6 +7,8 @@ import type { Policy } from '../policy/types.js';
 import type { PolicyDefaults } from '../policy/validate.js';
 import { PolicyError, PolicyFileError } from '../policy/errors.js';
 import { PolicyStore } from '../policy/store.js';
+import { PolicyJudgements } from '../policy/judgements.js';
+import { NO_FACTS } from '../mutation/facts.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
 import type { ClusterControl } from './serve-leader.js';
@@ -68,7 +70,9 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // Policy and certificate are marked in use only once served (after listening); self-managed: not
   // before the Secret's pair replaces the placeholder, which only lets probes connect.
   const readiness = new Readiness();
-  const cluster = config.watchPolicies ? await startClusterWatch(store, readiness, logger) : undefined;
+  // What the watch judged of each cluster policy, for its status (written by the leader, below).
+  const judgements = config.watchPolicies ? new PolicyJudgements() : undefined;
+  const cluster = judgements ? await startClusterWatch(store, readiness, logger, judgements) : undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
@@ -109,26 +113,36 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   if (running.host !== config.host) logger.warn({ host: config.host, listening: running.host }, 'no IPv6 on this host; listening on IPv4 only');
   readiness.policyLoaded();
   if (!selfManaged) showExpiry(pair);
-  let certificates: { stop(): Promise<void> | void };
-  // The replica's Lease election, for everything one replica alone writes. Loaded only when needed: the
-  // Kubernetes client is heavy.
+  let certificates: { stop(): Promise<void> | void } | undefined;
+  // The replica's one Lease election, for everything one replica alone writes (the self-managed TLS
+  // Secret and caBundles, policy status and Events). Loaded only when needed: the Kubernetes client is heavy.
   let control: ClusterControl | undefined;
-  if (selfManaged) {
+  let statusWriter: { stop(): Promise<void> } | undefined;
+  if (selfManaged || judgements) {
     try {
       const { startClusterControl } = await import('./serve-leader.js');
-      control = startClusterControl(config, logger, '--tls-mode self-managed');
-      const { startSelfManaged } = await import('./serve-self-managed.js');
-      certificates = await startSelfManaged(config, logger, control, (p) => {
-        running.server.setSecureContext({ cert: p.cert, key: p.key });
-        showExpiry(p);
-      });
+      control = startClusterControl(config, logger, selfManaged ? '--tls-mode self-managed' : '--watch-policies');
+      if (selfManaged) {
+        const { startSelfManaged } = await import('./serve-self-managed.js');
+        certificates = await startSelfManaged(config, logger, control, (p) => {
+          running.server.setSecureContext({ cert: p.cert, key: p.key });
+          showExpiry(p);
+        });
+      }
+      if (judgements) {
+        const { startPolicyStatusWriter } = await import('./serve-policy-status.js');
+        // TODO(H-facts): live ClusterFacts from the informers; until then TrustSecretsFound is left out.
+        statusWriter = startPolicyStatusWriter(config, logger, control, store, judgements, () => NO_FACTS);
+      }
     } catch (err) {
+      await certificates?.stop();
       await control?.stop();
       await cluster?.stop();
       await running.close();
       throw err;
     }
-  } else {
+  }
+  if (!selfManaged) {
     const reloader: Reloader = watchPair({
       certFile: config.tlsCert,
       keyFile: config.tlsKey,
@@ -139,6 +153,12 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
       onReload: showExpiry,
     });
     certificates = reloader;
+  }
+  // With cluster policies, the leader keeps the webhook configuration's entries in step with them.
+  let follow: { stop(): Promise<void> } | undefined;
+  if (control && config.watchPolicies && config.followPolicies) {
+    const { startFollow } = await import('./serve-follow.js');
+    follow = startFollow(config, logger, control, store, () => !readiness.unsynced.includes(CLUSTER_POLICIES));
   }
   const policyWatch = config.policyFile ? watchPolicyFile(config.policyFile, store, logger, config.reloadIntervalMs, loaded.text) : undefined;
   logger.info(
@@ -152,7 +172,10 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
     close: async (delayMs = 0) => {
       readiness.shuttingDown();
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-      await certificates.stop();
+      await certificates?.stop();
+      // The controllers before the election: a leader releases its Lease last.
+      await follow?.stop();
+      await statusWriter?.stop();
       await control?.stop();
       policyWatch?.stop();
       await cluster?.stop();
@@ -176,7 +199,7 @@ function placeholderPair(): TlsPair {
 const CLUSTER_POLICIES = 'cluster policies';
 
 /** Readiness waits for the first list, so no review is answered with a partial policy set. */
-async function startClusterWatch(store: PolicyStore, readiness: Readiness, logger: Logger): Promise<ClusterPolicyWatch> {
+async function startClusterWatch(store: PolicyStore, readiness: Readiness, logger: Logger, judgements: PolicyJudgements): Promise<ClusterPolicyWatch> {
   readiness.waitFor(CLUSTER_POLICIES);
   // Loaded only here: the Kubernetes client is heavy, and preview or the init container never need it.
   const { watchClusterPolicies } = await import('../policy/cluster-source.js');
@@ -192,6 +215,7 @@ async function startClusterWatch(store: PolicyStore, readiness: Readiness, logge
       undefined,
       undefined,
       health,
+      (outcome) => judgements.record(outcome),
     );
   } catch (err) {
     // Only loading the kubeconfig throws here; list and watch failures are retried inside.

@@ -14,6 +14,9 @@ export const POLICY_KEY = POLICY_CONFIG_KEY;
 /** Self-managed TLS: the Secret with CA, serving pair and rotation state; the Lease electing its one writer. */
 export const TLS_SECRET = `${NAME}-tls`;
 export const LEASE = NAME;
+/** Events about cluster-scoped objects live in namespace default (the API server takes them nowhere else). */
+export const EVENTS_NAMESPACE = 'default';
+export const EVENTS_ROLE = `${NAME}-events`;
 
 /** serve's variable for the injected init containers' image (ENV.initImage in src/config.ts). */
 export const INIT_IMAGE_ENV = 'NIFI_CA_GUARD_INIT_IMAGE';

@@ -1,10 +1,15 @@
-// The webhook's identity and what it may do, nothing more:
-// - read the cluster-scoped NiFiTrustPolicy objects it watches;
-// - self-managed TLS: get and patch its own MutatingWebhookConfiguration (the caBundles), and in its
-//   namespace create Secrets and Leases (a create cannot be limited by name) and get/update only its
-//   own Secret and Lease. No list or watch of Secrets: it reads its one Secret by name.
+// The webhook's identity and what the webhook may do, nothing more (docs/security.md, "Least RBAC"):
+// - read the cluster-scoped NiFiTrustPolicy objects it watches, and write their status (the leader);
+// - record Events about them: for a cluster-scoped object the API server takes Events in namespace
+//   default only, so a Role there grants create/patch of Events and nothing else;
+// - get and patch its own MutatingWebhookConfiguration: its caBundles (self-managed TLS) and its entries,
+//   which follow the policies (--watch-policies);
+// - in its namespace, create Leases (a create cannot be limited by name) and get/update only its own: the
+//   one election of the replica that writes (status, entries, and the self-managed TLS below);
+// - self-managed TLS: in its namespace create Secrets and get/update only its own. No list or watch of
+//   Secrets: it reads its one Secret by name.
 import { API_GROUP } from '../policy/types.js';
-import { LEASE, labels, NAME, TLS_SECRET } from './names.js';
+import { EVENTS_NAMESPACE, EVENTS_ROLE, LEASE, labels, NAME, TLS_SECRET } from './names.js';
 import type { KubeObject } from './types.js';
 
 export function serviceAccount(namespace: string): KubeObject {
@@ -19,6 +24,7 @@ export function clusterRole(): KubeObject {
     rules: [
       { apiGroups: [API_GROUP], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [NAME], verbs: ['get', 'patch'] },
+      { apiGroups: [API_GROUP], resources: ['nifitrustpolicies/status'], verbs: ['get', 'update'] },
     ],
   };
 }
@@ -43,6 +49,26 @@ export function roleBinding(namespace: string): KubeObject {
     kind: 'RoleBinding',
     metadata: { name: NAME, namespace, labels: labels() },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAME },
+    subjects: [{ kind: 'ServiceAccount', name: NAME, namespace }],
+  };
+}
+
+/** In namespace default: Events about the cluster-scoped NiFiTrustPolicy objects, nothing else. */
+export function eventsRole(): KubeObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: EVENTS_ROLE, namespace: EVENTS_NAMESPACE, labels: labels() },
+    rules: [{ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] }],
+  };
+}
+
+export function eventsRoleBinding(namespace: string): KubeObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: EVENTS_ROLE, namespace: EVENTS_NAMESPACE, labels: labels() },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: EVENTS_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: NAME, namespace }],
   };
 }

@@ -7,9 +7,9 @@ import { imageProblem } from '../policy/image.js';
 import { nifiTrustPolicyCrd } from './crd.js';
 import { DEFAULT_NAMESPACE } from './names.js';
 import { pinImages, policyConfigMap, type PolicySource } from './policy-configmap.js';
-import { clusterRole, clusterRoleBinding, role, roleBinding, serviceAccount } from './rbac.js';
+import { clusterRole, clusterRoleBinding, eventsRole, eventsRoleBinding, role, roleBinding, serviceAccount } from './rbac.js';
 import type { KubeObject } from './types.js';
-import { FIELD_SELECTORS, mutatingWebhookConfiguration } from './webhook-configuration.js';
+import { mutatingWebhookConfiguration } from './webhook-configuration.js';
 import { deployment, networkPolicy, podDisruptionBudget, service } from './workload.js';
 
 export type { PolicySource } from './policy-configmap.js';
@@ -68,11 +68,13 @@ export function renderInstall(source: PolicySource, options: InstallOptions): In
       clusterRoleBinding(namespace),
       role(namespace),
       roleBinding(namespace),
+      eventsRole(),
+      eventsRoleBinding(namespace),
       deployment(namespace, image),
       service(namespace),
       podDisruptionBudget(namespace),
       networkPolicy(namespace),
-      mutatingWebhookConfiguration([...spec.nifi.selectors, ...spec.ca.selectors, ...FIELD_SELECTORS], namespace),
+      mutatingWebhookConfiguration([...spec.nifi.selectors, ...spec.ca.selectors], namespace),
     ],
     notes,
   };

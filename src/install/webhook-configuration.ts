@@ -6,18 +6,12 @@
 // (the default policy's four selectors become today's two entries, `app` and
 // `app.kubernetes.io/name`); every other selector is an entry of its own, kept whole. A pod matching
 // two entries is sent twice; the mutation is idempotent, so the second call returns an empty patch.
+// The install renders the entries for its own policy; with --watch-policies the leader keeps them in
+// step with every policy in force (src/cluster/webhook-plan.ts), the cluster's NiFiTrustPolicy objects too.
 import { createHash } from 'node:crypto';
 import { API_GROUP, type LabelSelector } from '../policy/types.js';
 import { labels, NAME } from './names.js';
 import type { KubeObject } from './types.js';
-
-/**
- * Sent to the webhook whatever the install's policy: cetic/helm-nifi 0.7's CA pods (`app: ca-ca`). Its
- * policy (examples/cetic-helm-nifi) is usually applied later as a cluster NiFiTrustPolicy, and a CA pod
- * that never reaches the webhook is never pinned nor kept off NiFi nodes: the incident itself. A pod so
- * labelled that no policy governs is answered with an empty patch.
- */
-export const FIELD_SELECTORS: readonly LabelSelector[] = Object.freeze([{ matchLabels: { app: 'ca-ca' } }]);
 
 /** Namespaces never sent to the webhook, besides its own. */
 export const EXCLUDED_NAMESPACES: readonly string[] = Object.freeze(['kube-system', 'kube-node-lease']);
@@ -30,25 +24,38 @@ export interface WebhookSelector {
 
 /** The webhook entries' names and objectSelectors, for a policy's selectors (NiFi and CA alike). */
 export function webhookSelectors(selectors: readonly LabelSelector[]): WebhookSelector[] {
-  const groups = new Map<string, Set<string>>();
-  const others = new Map<string, LabelSelector>();
-  for (const s of selectors) {
+  return webhookGroups(selectors).map(({ name, objectSelector }) => ({ name, objectSelector }));
+}
+
+export interface WebhookGroup extends WebhookSelector {
+  /** The indexes of the selectors this entry sends (so a caller can tell which policies it serves). */
+  sources: number[];
+}
+
+/** webhookSelectors, each entry with the indexes of the selectors it covers. */
+export function webhookGroups(selectors: readonly LabelSelector[]): WebhookGroup[] {
+  const groups = new Map<string, { values: Set<string>; sources: number[] }>();
+  const others = new Map<string, { selector: LabelSelector; sources: number[] }>();
+  selectors.forEach((s, i) => {
     const single = singleLabel(s);
     if (single) {
       const [key, value] = single;
-      if (!groups.has(key)) groups.set(key, new Set());
-      groups.get(key)!.add(value);
+      if (!groups.has(key)) groups.set(key, { values: new Set(), sources: [] });
+      groups.get(key)!.values.add(value);
+      groups.get(key)!.sources.push(i);
     } else {
       const c = canonical(s);
-      if (!others.has(c)) others.set(c, structuredClone(s));
+      if (!others.has(c)) others.set(c, { selector: structuredClone(s), sources: [] });
+      others.get(c)!.sources.push(i);
     }
-  }
+  });
   const entries = [
-    ...[...groups].map(([key, values]) => ({
+    ...[...groups].map(([key, g]) => ({
       label: `pods-${slug(keyWords(key))}`,
-      objectSelector: { matchExpressions: [{ key, operator: 'In' as const, values: [...values].sort() }] },
+      objectSelector: { matchExpressions: [{ key, operator: 'In' as const, values: [...g.values].sort() }] } as LabelSelector,
+      sources: g.sources,
     })),
-    ...[...others.values()].map((s) => ({ label: `pods-${slug(selectorWords(s))}`, objectSelector: s })),
+    ...[...others.values()].map((o) => ({ label: `pods-${slug(selectorWords(o.selector))}`, objectSelector: o.selector, sources: o.sources })),
   ].map((e) => ({ ...e, label: fitLabel(e.label, e.objectSelector) }));
   // Two selectors may spell the same words (app.kubernetes.io/name and app-name): each of those gets a
   // suffix from its own selector, so which one came first does not matter.
@@ -57,6 +64,7 @@ export function webhookSelectors(selectors: readonly LabelSelector[]): WebhookSe
   const named = entries.map((e) => ({
     name: `${count.get(e.label)! > 1 ? withHash(e.label, e.objectSelector) : e.label}.${API_GROUP}`,
     objectSelector: e.objectSelector,
+    sources: e.sources,
   }));
   if (new Set(named.map((e) => e.name)).size !== named.length) throw new Error('webhook names are not unique');
   return named;
@@ -117,6 +125,11 @@ function canonicalParts(s: LabelSelector): CanonicalSelector {
 /** The same string for selectors that mean the same, whatever the order of labels, expressions or values. */
 function canonical(s: LabelSelector): string {
   return JSON.stringify(canonicalParts(s));
+}
+
+/** Whether two selectors mean the same (labels, expressions and values in any order). */
+export function sameSelector(a: LabelSelector, b: LabelSelector): boolean {
+  return canonical(a) === canonical(b);
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -3,10 +3,13 @@ import { validatePolicy } from './validate.js';
 
 export type ClusterEvent = 'add' | 'update' | 'delete';
 
-/** What one watch event did, for the log line; never the object itself. */
+/**
+ * What one watch event did, for the log line and the policy's status; never the object itself.
+ * `generation`: the judged object's metadata.generation, when it carries one.
+ */
 export type EventOutcome =
-  | { result: 'in-force'; policy: string }
-  | { result: 'rejected'; policy: string; issues: string[]; keeping: boolean }
+  | { result: 'in-force'; policy: string; generation?: number }
+  | { result: 'rejected'; policy: string; issues: string[]; keeping: boolean; generation?: number }
   | { result: 'removed'; policy: string }
   | { result: 'ignored'; policy: string; why: string };
 
@@ -22,9 +25,16 @@ export function applyClusterEvent(store: PolicyStore, event: ClusterEvent, obj: 
     return { result: 'removed', policy: name };
   }
   const r = validatePolicy(obj, store.defaults);
-  if (!r.ok) return { result: 'rejected', policy: name, issues: r.issues, keeping: store.clusterPolicy(name) !== undefined };
+  const generation = generationOf(obj);
+  const judged = generation === undefined ? {} : { generation };
+  if (!r.ok) return { result: 'rejected', policy: name, issues: r.issues, keeping: store.clusterPolicy(name) !== undefined, ...judged };
   store.setCluster(r.policy);
-  return { result: 'in-force', policy: name };
+  return { result: 'in-force', policy: name, ...judged };
+}
+
+function generationOf(obj: unknown): number | undefined {
+  const g = (obj as { metadata?: { generation?: unknown } }).metadata?.generation;
+  return typeof g === 'number' && Number.isInteger(g) && g > 0 ? g : undefined;
 }
 
 function nameOf(obj: unknown): string | undefined {

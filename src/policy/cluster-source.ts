@@ -22,7 +22,8 @@ export interface WatchHealth {
 }
 
 /**
- * Lists and watches cluster-scoped NiFiTrustPolicy objects into the store. `onSynced` runs after
+ * Lists and watches cluster-scoped NiFiTrustPolicy objects into the store. `onJudged` hears what each
+ * object was judged (in force, refused with its issues, removed), for its status. `onSynced` runs after
  * the first complete list (never after a refused one), so readiness can wait for it. After any list or
  * watch error a fresh informer lists again after `retryMs`: restarting the same one would resume the
  * watch from its last resourceVersion without listing, and a watch that is always refused (RBAC with
@@ -35,6 +36,7 @@ export function watchClusterPolicies(
   kubeconfig?: KubeConfig,
   retryMs: number = RETRY_MS,
   health?: WatchHealth,
+  onJudged?: (outcome: EventOutcome) => void,
 ): ClusterPolicyWatch {
   const kc = kubeconfig ?? defaultKubeConfig();
   const api = kc.makeApiClient(CustomObjectsApi);
@@ -43,7 +45,12 @@ export function watchClusterPolicies(
   let retry: NodeJS.Timeout | undefined;
   let informer: Informer<KubernetesObject> | undefined;
 
-  const handle = (event: ClusterEvent) => (obj: KubernetesObject) => log(logger, applyClusterEvent(store, event, obj), obj.metadata?.resourceVersion);
+  const apply = (event: ClusterEvent, obj: unknown, resourceVersion: string | undefined): void => {
+    const outcome = applyClusterEvent(store, event, obj);
+    log(logger, outcome, resourceVersion);
+    onJudged?.(outcome);
+  };
+  const handle = (event: ClusterEvent) => (obj: KubernetesObject) => apply(event, obj, obj.metadata?.resourceVersion);
 
   const start = async (): Promise<void> => {
     // The informer reports a failed list (e.g. 403: no RBAC) as an 'error' event and its start()
@@ -54,7 +61,7 @@ export function watchClusterPolicies(
       const got = (await api.listClusterCustomObject({ group: API_GROUP, version: VERSION, plural: PLURAL })) as KubernetesListObject<KubernetesObject>;
       // A fresh informer knows nothing of what it replaced: policies deleted meanwhile go here.
       const names = new Set(got.items.map((o) => o.metadata?.name));
-      for (const p of store.snapshot().cluster) if (!names.has(p.name)) log(logger, applyClusterEvent(store, 'delete', { metadata: { name: p.name } }), got.metadata?.resourceVersion);
+      for (const p of store.snapshot().cluster) if (!names.has(p.name)) apply('delete', { metadata: { name: p.name } }, got.metadata?.resourceVersion);
       listed = true;
       return got;
     };

@@ -11,6 +11,7 @@ export class PolicyStore {
   private fallback: Policy;
   private readonly cluster = new Map<string, Policy>();
   private snap: PolicySet;
+  private readonly listeners: Array<() => void> = [];
 
   /**
    * `defaults`: what the webhook fills into every policy it validates later (file edits, cluster
@@ -36,16 +37,21 @@ export class PolicyStore {
 
   set(policy: Policy): void {
     this.fallback = policy;
-    this.snap = this.build();
+    this.changed();
   }
 
   setCluster(policy: Policy): void {
     this.cluster.set(policy.name, policy);
-    this.snap = this.build();
+    this.changed();
   }
 
   deleteCluster(name: string): void {
-    if (this.cluster.delete(name)) this.snap = this.build();
+    if (this.cluster.delete(name)) this.changed();
+  }
+
+  /** `cb` runs after every change of the policies in force (e.g. the webhook configuration follows them). */
+  subscribe(cb: () => void): void {
+    this.listeners.push(cb);
   }
 
   clusterPolicy(name: string): Policy | undefined {
@@ -55,5 +61,10 @@ export class PolicyStore {
   private build(): PolicySet {
     const cluster = [...this.cluster.values()].sort((a, b) => a.name.localeCompare(b.name));
     return Object.freeze({ fallback: this.fallback, cluster: Object.freeze(cluster) });
+  }
+
+  private changed(): void {
+    this.snap = this.build();
+    for (const l of this.listeners) l();
   }
 }

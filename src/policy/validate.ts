@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isJson } from '../json.js';
 import { INIT_CA_SECRET_DIR } from './reserved.js';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC, deepFreeze } from './defaults.js';
@@ -127,9 +128,12 @@ function parseTrustBundle(t: Record<string, unknown>, path: string, issues: Issu
   const containers = containersField(t, path, issues, d.containers);
   const wiring = optEnum(t, 'wiring', path, issues, ['env', 'merge'], d.wiring);
   if (wiring === 'merge') {
-    // These shape the env wiring only: set with merge they would silently do nothing.
-    for (const field of ['format', 'mountPath', 'containers']) {
-      if (t[field] !== undefined) issues.push(`${path}.${field}: applies to wiring env only (merge writes into the store enrolment left)`);
+    // These shape the env wiring only: set with merge they would silently do nothing. Their defaults
+    // pass: the API server fills them in from the CRD's schema, so they are no sign of a mistake.
+    for (const field of ['format', 'mountPath', 'containers'] as const) {
+      if (t[field] !== undefined && !isDeepStrictEqual(t[field], d[field])) {
+        issues.push(`${path}.${field}: applies to wiring env only (merge writes into the store enrolment left)`);
+      }
     }
   }
   const merge = parseMerge(optObject(t, 'merge', path, issues), `${path}.merge`, issues, wiring === 'merge');
@@ -231,7 +235,7 @@ function secretNameField(obj: Record<string, unknown>, path: string, issues: Iss
 /** A directory to mount at, trailing slashes dropped so that planners compare paths exactly. */
 function directoryField(obj: Record<string, unknown>, key: string, path: string, issues: Issues, fallback: string): string {
   const dir = optString(obj, key, path, issues, fallback);
-  if (!dir.startsWith('/') || dir === '/' || dir.includes(':') || dir.split('/').includes('..')) {
+  if (!dir.startsWith('/') || /^\/+$/.test(dir) || dir.includes(':') || dir.split('/').includes('..')) {
     issues.push(`${path}.${key}: must be an absolute path other than "/", without ":" or ".."`);
   }
   return dir.replace(/\/+$/, '');

@@ -61,8 +61,15 @@ describe('chart: the default render and the kustomize base are the same install'
     expect(webhookEntries(only(chart, 'MutatingWebhookConfiguration'))).to.deep.equal(webhookEntries(only(base, 'MutatingWebhookConfiguration')));
   });
 
-  it('RBAC: the same rules in the ClusterRole and the Role', () => {
-    for (const kind of ['ClusterRole', 'Role']) expect(ruleSet(find(chart, kind)), kind).to.deep.equal(ruleSet(find(base, kind)));
+  it('RBAC: the same rules in the ClusterRole and each Role', () => {
+    const roles = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    expect(roles(chart)).to.deep.equal(roles(base));
+    expect(roles(base)).to.deep.equal(['ClusterRole//nifi-ca-guard', 'Role/default/nifi-ca-guard-events', 'Role/nifi-ca-guard/nifi-ca-guard']);
+    for (const key of roles(base)) {
+      const [kind, ns, name] = key.split('/') as [string, string, string];
+      const pick = (objects: KubeObject[]) => objects.find((o) => o.kind === kind && (o.metadata.namespace ?? '') === ns && o.metadata.name === name);
+      expect(ruleSet(pick(chart)), key).to.deep.equal(ruleSet(pick(base)));
+    }
   });
 
   it('the flag defaults come from config.ts', () => {

@@ -50,11 +50,16 @@ const RELEASES: Release[] = [
   { release: 'x', namespace: 'sec', extra: { fullnameOverride: 'ncg', tls: { secretName: 'ncg-serving' } }, fullname: 'ncg' },
 ];
 
+// Every mode watches policies by default: a Role for the Lease (and, selfManaged, the Secret), and one in
+// namespace default for Events.
+const RBAC_ROLES = ['Role', 'RoleBinding', 'Role', 'RoleBinding'];
 const KINDS: Record<Mode, string[]> = {
-  selfManaged: ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'],
-  certManager: ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'Certificate'],
-  manual: ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'],
+  selfManaged: ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodDisruptionBudget', ...RBAC_ROLES, 'Service', 'ServiceAccount'],
+  certManager: ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodDisruptionBudget', ...RBAC_ROLES, 'Service', 'ServiceAccount', 'Certificate'],
+  manual: ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy', 'PodDisruptionBudget', ...RBAC_ROLES, 'Service', 'ServiceAccount'],
 };
+/** The Role and RoleBinding for Events about the cluster-scoped policies: namespace default, the only one the API server takes. */
+const inDefault = (o: KubeObject, fullname: string): boolean => o.kind.startsWith('Role') && o.metadata.name === `${fullname}-events`;
 const CLUSTER_SCOPED = ['ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration'];
 
 /** Deep merge of plain objects (values layering, as helm does for maps). */
@@ -111,7 +116,7 @@ describe('chart: helm template', () => {
                 'app.kubernetes.io/version': VERSION,
                 'app.kubernetes.io/managed-by': 'Helm',
               });
-              expect(o.metadata.namespace, what).to.equal(CLUSTER_SCOPED.includes(o.kind) ? undefined : rel.namespace);
+              expect(o.metadata.namespace, what).to.equal(CLUSTER_SCOPED.includes(o.kind) ? undefined : inDefault(o, rel.fullname) ? 'default' : rel.namespace);
             }
           });
 
@@ -140,12 +145,19 @@ describe('chart: helm template', () => {
               expect(role, `${binding.kind} -> its role`).to.not.equal(undefined);
             }
             const clusterRules = rules(find(objects, 'ClusterRole'));
-            expect(clusterRules.filter((r) => r.resources?.includes('nifitrustpolicies'))).to.deep.equal([
+            expect(clusterRules.filter((r) => r.resources?.some((x) => x.startsWith('nifitrustpolicies')))).to.deep.equal([
               { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] },
+              { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies/status'], verbs: ['get', 'update'] },
             ]);
+            // The status writer's Lease, in every mode (watchPolicies is on by default); Events in default only.
+            expect(namesFor(rules(find(objects, 'Role', rel.fullname)), 'leases')).to.deep.equal([f.get('lease')]);
+            expect(f.get('lease')).to.equal(rel.fullname);
+            const events = find(objects, 'Role', `${rel.fullname}-events`)!;
+            expect([events.metadata.namespace, rules(events)]).to.deep.equal(['default', [{ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] }]]);
+            expect((find(objects, 'RoleBinding', `${rel.fullname}-events`)!.roleRef as { name: string }).name).to.equal(events.metadata.name);
             const secretName = rel.fullname === 'ncg' ? 'ncg-serving' : `${rel.fullname}-tls`;
             if (c.mode === 'selfManaged') {
-              const roleRules = rules(find(objects, 'Role'));
+              const roleRules = rules(find(objects, 'Role', rel.fullname));
               expect(f.get('tls-mode')).to.equal('self-managed');
               expect(f.get('tls-secret')).to.equal(secretName);
               expect(f.get('webhook-configuration')).to.equal(mwc.metadata.name);
@@ -166,17 +178,23 @@ describe('chart: helm template', () => {
               expect([...f.keys()].filter((k) => k === 'tls-cert' || k === 'tls-key')).to.deep.equal([]);
               expect(podSpec(deployment).volumes?.some((v) => v.secret)).to.equal(false);
             } else {
-              // The Secret is mounted; the webhook writes nothing to the API.
-              expect(find(objects, 'Role')).to.equal(undefined);
-              expect(namesFor(clusterRules, 'mutatingwebhookconfigurations')).to.deep.equal([]);
-              expect(clusterRules.some((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.equal(false);
+              // The Secret is mounted; the webhook writes no Secret: only the Lease that elects its one writer, and
+              // its own configuration's entries (they follow the policies: watchPolicies and followPolicies are on).
+              expect(rules(find(objects, 'Role', rel.fullname))).to.deep.equal([
+                { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+                { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [rel.fullname], verbs: ['get', 'update'] },
+              ]);
+              expect(f.get('webhook-configuration')).to.equal(mwc.metadata.name);
+              expect(clusterRules.find((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.deep.equal({
+                apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: [rel.fullname], verbs: ['get', 'patch'],
+              });
               expect(f.get('tls-mode')).to.equal('file');
               const tls = podSpec(deployment).volumes?.find((v) => v.secret);
               expect(tls?.secret?.secretName).to.equal(secretName);
               const mount = container.volumeMounts?.find((m) => m.name === tls!.name);
               expect(f.get('tls-cert')).to.equal(`${mount!.mountPath}/tls.crt`);
               expect(f.get('tls-key')).to.equal(`${mount!.mountPath}/tls.key`);
-              for (const k of ['tls-secret', 'webhook-configuration', 'lease']) expect(f.has(k), k).to.equal(false);
+              expect(f.has('tls-secret'), 'tls-secret').to.equal(false);
             }
           });
 
@@ -293,10 +311,25 @@ describe('chart: helm template', () => {
     const selfManaged = await template({ values: { watchPolicies: false } });
     expect(flags(webhookContainer(only(selfManaged, 'Deployment')).args!).has('watch-policies')).to.equal(false);
     expect(rules(find(selfManaged, 'ClusterRole')).some((r) => r.resources?.includes('nifitrustpolicies'))).to.equal(false);
-    // In file mode the webhook then needs nothing cluster-wide at all.
+    expect(find(selfManaged, 'Role', 'nifi-ca-guard-events')).to.equal(undefined);
+    // In file mode the webhook then needs nothing of the API at all: no Lease either.
     const file = await template({ values: { watchPolicies: false, tls: { mode: 'certManager' } } });
     expect(find(file, 'ClusterRole')).to.equal(undefined);
     expect(find(file, 'ClusterRoleBinding')).to.equal(undefined);
+    expect(file.filter((o) => o.kind.startsWith('Role'))).to.deep.equal([]);
+    expect(flags(webhookContainer(only(file, 'Deployment')).args!).has('lease')).to.equal(false);
+  });
+
+  it('followPolicies false: --follow-policies=false, and in file mode no access to the webhook configuration', async () => {
+    const selfManaged = await template({ values: { followPolicies: false } });
+    const f = flags(webhookContainer(only(selfManaged, 'Deployment')).args!);
+    expect([f.get('watch-policies'), f.get('follow-policies')]).to.deep.equal(['true', 'false']);
+    // Self-managed TLS still patches the caBundles.
+    expect(namesFor(rules(find(selfManaged, 'ClusterRole')), 'mutatingwebhookconfigurations')).to.deep.equal([only(selfManaged, 'MutatingWebhookConfiguration').metadata.name]);
+    const file = await template({ values: { followPolicies: false, tls: { mode: 'certManager' } } });
+    const fileFlags = flags(webhookContainer(only(file, 'Deployment')).args!);
+    expect(fileFlags.has('webhook-configuration')).to.equal(false);
+    expect(rules(find(file, 'ClusterRole')).some((r) => r.resources?.includes('mutatingwebhookconfigurations'))).to.equal(false);
   });
 
   it('values reach their fields: replicas, failurePolicy, timeoutSeconds, logLevel, extraArgs, webhooks, PDB, NetworkPolicy, scheduling', async () => {

@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { FIELD_SELECTORS } from '../../src/install/webhook-configuration.js';
 import { selectorMatches } from '../../src/policy/match.js';
 import { parsePolicyText } from '../../src/policy/load.js';
 import type { LabelSelector } from '../../src/policy/types.js';
@@ -164,9 +163,9 @@ describe('cli: nifi-ca-guard manifests', () => {
         expect(r.code, r.stderr).to.equal(0);
         const mwc = objects(r.stdout).find((d) => d.kind === 'MutatingWebhookConfiguration') as unknown as { webhooks: Array<{ objectSelector: LabelSelector }> };
         const policy = parsePolicyText(text, name);
-        // What the policy selects, plus cetic/helm-nifi's CA pods, which every install sends (FIELD_SELECTORS).
+        // What the policy selects; cluster policies' pods come in when the leader follows them (webhook-plan.ts).
         const policySelectors = [...policy.spec.nifi.selectors, ...policy.spec.ca.selectors];
-        const sent = [...policySelectors, ...FIELD_SELECTORS];
+        const sent = policySelectors;
         let selected = 0;
         for (const labels of labelSets) {
           const want = sent.some((s) => selectorMatches(s, labels));

@@ -89,7 +89,7 @@ describe('e2e: manifests', function () {
 
   // cert-manager is not installed here: the overlay is rendered by kubectl 1.20's kustomize and its
   // fields are checked against each other and against the base.
-  it('the cert-manager overlay: base + Issuers and Certificates, file mode on the mounted Secret, CA injection, no self-managed RBAC', async () => {
+  it('the cert-manager overlay: base + Issuers and Certificates, file mode on the mounted Secret, CA injection, no self-managed TLS RBAC', async () => {
     const base = await render(BASE);
     const cm = await render(CERT_MANAGER);
     const baseKeys = new Set(base.map(key));
@@ -131,9 +131,17 @@ describe('e2e: manifests', function () {
     expect(mwc.metadata.annotations).to.deep.equal({ 'cert-manager.io/inject-ca-from': `${serving.metadata.namespace}/${serving.metadata.name}` });
     for (const w of mwc.webhooks as Webhook[]) expect(w.clientConfig.caBundle, w.name).to.equal(undefined);
 
-    // RBAC: the NiFiTrustPolicy watch only; the Role for Secret and Lease grants nothing.
-    expect(get('ClusterRole', 'nifi-ca-guard').rules).to.deep.equal([{ apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] }]);
-    expect(get('Role', 'nifi-ca-guard').rules).to.deep.equal([]);
+    // RBAC: the NiFiTrustPolicy watch and status, get/patch of its own webhook configuration (its entries
+    // follow the policies); the Role keeps the Lease (the one writer's election), no Secrets.
+    expect(get('ClusterRole', 'nifi-ca-guard').rules).to.deep.equal([
+      { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: ['nifi-ca-guard'], verbs: ['get', 'patch'] },
+      { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies/status'], verbs: ['get', 'update'] },
+    ]);
+    expect(get('Role', 'nifi-ca-guard').rules).to.deep.equal([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['nifi-ca-guard'], verbs: ['get', 'update'] },
+    ]);
 
     // kubectl 1.20 takes every object (client-side dry run); it only lacks the kinds this control plane
     // does not serve: cert-manager's, and policy/v1 (1.21+).

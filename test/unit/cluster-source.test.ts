@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../src/log.js';
+import type { EventOutcome } from '../../src/policy/cluster-events.js';
 import { watchClusterPolicies, type ClusterPolicyWatch } from '../../src/policy/cluster-source.js';
 import { builtinPolicy } from '../../src/policy/load.js';
 import { PolicyStore } from '../../src/policy/store.js';
@@ -23,7 +24,7 @@ const FORBIDDEN = {
 const POLICY = {
   apiVersion: 'nifi-ca-guard.io/v1alpha1',
   kind: 'NiFiTrustPolicy',
-  metadata: { name: 'listed', resourceVersion: '7' },
+  metadata: { name: 'listed', resourceVersion: '7', generation: 2 },
   spec: { namespaces: ['nifi'], placement: { mode: 'preferred' } },
 };
 
@@ -80,9 +81,10 @@ describe('cluster policy watch: list refused, then allowed', () => {
     const store = new PolicyStore(builtinPolicy());
     const logs = new LogCapture();
     let synced = 0;
+    const judged: EventOutcome[] = [];
     let watch: ClusterPolicyWatch | undefined;
     try {
-      watch = watchClusterPolicies(store, createLogger('info', logs), () => synced++, kc, 50);
+      watch = watchClusterPolicies(store, createLogger('info', logs), () => synced++, kc, 50, undefined, (o) => judged.push(o));
       await until('two refused lists', () => lists >= 2);
       expect(synced, 'onSynced calls while the list is refused').to.equal(0);
       expect(store.snapshot().cluster).to.deep.equal([]);
@@ -95,6 +97,7 @@ describe('cluster policy watch: list refused, then allowed', () => {
       await until('onSynced', () => synced > 0);
       expect(synced).to.equal(1);
       expect(store.snapshot().cluster.map((p) => p.name)).to.deep.equal(['listed']);
+      expect(judged).to.deep.equal([{ result: 'in-force', policy: 'listed', generation: 2 }]); // for its status
     } finally {
       await watch?.stop();
     }

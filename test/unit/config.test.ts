@@ -85,4 +85,24 @@ describe('config: flags over env over defaults, frozen', () => {
       });
     }
   });
+
+  describe('the webhook configuration following the policies', () => {
+    const cases: Array<{ name: string; flags?: Record<string, string | boolean>; env?: Record<string, string>; want?: Record<string, unknown>; error?: RegExp }> = [
+      { name: 'on by default, checked every minute', want: { followPolicies: true, followPoliciesIntervalMs: 60_000 } },
+      { name: '--follow-policies alone (commander hands over true)', flags: { followPolicies: true }, want: { followPolicies: true } },
+      { name: '--follow-policies=false', flags: { followPolicies: 'false' }, want: { followPolicies: false } },
+      { name: 'off by env', env: { NIFI_CA_GUARD_FOLLOW_POLICIES: 'false' }, want: { followPolicies: false } },
+      { name: 'the flag wins over the env', flags: { followPolicies: 'true' }, env: { NIFI_CA_GUARD_FOLLOW_POLICIES: 'false' }, want: { followPolicies: true } },
+      { name: 'an interval by env', env: { NIFI_CA_GUARD_FOLLOW_POLICIES_INTERVAL: '5s' }, want: { followPoliciesIntervalMs: 5000 } },
+      { name: 'not a boolean', flags: { followPolicies: 'no' }, error: /--follow-policies: must be true or false, got "no"/ },
+      { name: 'an interval under 100 ms', flags: { followPoliciesInterval: '10ms' }, error: /--follow-policies-interval: must be a duration .* at least 100 ms/ },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const resolve = () => resolveConfig(c.flags ?? {}, c.env ?? {});
+        if (c.error) expect(resolve).to.throw(c.error);
+        else expect(resolve()).to.include(c.want);
+      });
+    }
+  });
 });

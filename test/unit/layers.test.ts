@@ -13,6 +13,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   policy: ['json.js', 'version.js'],
   mutation: ['json.js', 'version.js', 'policy'],
   admission: ['json.js', 'version.js', 'policy', 'mutation'],
+  // NiFiTrustPolicy status: computed from policies and cluster facts; written by src/cluster.
+  status: ['json.js', 'version.js', 'policy', 'mutation'],
   explain: ['json.js', 'version.js', 'policy', 'mutation', 'preview'],
 };
 

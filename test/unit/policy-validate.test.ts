@@ -141,6 +141,11 @@ describe('policy validation', () => {
       doc: withSpec({ trustBundle: { merge: { after: 'cert-request', volume: 'config-data', store: 'certs/truststore.jks' } } }),
       issues: ['spec.trustBundle.merge: applies to wiring merge only; set wiring: merge'],
     },
+    {
+      name: 'a mount path of slashes only (it would normalise to "")',
+      doc: withSpec({ trustBundle: { mountPath: '//' } }),
+      issues: ['spec.trustBundle.mountPath: must be an absolute path other than "/", without ":" or ".."'],
+    },
     { name: 'wiring value', doc: withSpec({ trustBundle: { wiring: 'copy' } }), issues: ['spec.trustBundle.wiring: must be one of env, merge'] },
     { name: 'namespace glob', doc: withSpec({ namespaces: ['prod-*', 'Bad_NS', 3] }), issues: ['spec.namespaces[2]: must be a string', 'spec.namespaces[1]: must be a namespace name or a glob of one (with * and ?)'] },
   ];
@@ -157,6 +162,18 @@ describe('policy validation', () => {
     expect(r.ok, r.ok ? '' : r.issues.join('; ')).to.equal(true);
     const big = validatePolicy(withSpec({ trustBundle: { initContainer: { resources: { requests: { memory: '2e9' }, limits: { memory: '1Gi' } } } } }));
     expect(big.ok ? [] : big.issues).to.deep.equal(['spec.trustBundle.initContainer.resources.requests.memory: must not exceed limits.memory (1Gi)']);
+  });
+
+  it('takes quantities as numbers, as a pod does, and keeps them as quantity strings', () => {
+    const r = validatePolicy(withSpec({ trustBundle: { initContainer: { resources: { requests: { cpu: 0.5, memory: 33554432 }, limits: { cpu: 1, memory: '64Mi' } } } } }));
+    expect(r.ok, r.ok ? '' : r.issues.join('; ')).to.equal(true);
+    if (r.ok) expect(r.policy.spec.trustBundle.initContainer.resources).to.deep.equal({ requests: { cpu: '0.5', memory: '33554432' }, limits: { cpu: '1', memory: '64Mi' } });
+  });
+
+  it("with merge wiring takes the env-only fields at their defaults (the API server fills them in from the CRD's schema)", () => {
+    const merge = { after: 'cert-request', volume: 'config-data', store: 'certs/truststore.jks' };
+    const r = validatePolicy(withSpec({ trustBundle: { wiring: 'merge', format: 'pkcs12', mountPath: '/opt/nifi/trust', containers: [], merge } }));
+    expect(r.ok, r.ok ? '' : r.issues.join('; ')).to.equal(true);
   });
 
   it('fills the built-in defaults for an empty spec', () => {

@@ -57,9 +57,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- include "nifi-ca-guard.fullname" . }}
 {{- end }}
 
-{{/* The Lease that elects the one replica writing the TLS Secret and the caBundle (selfManaged). */}}
+{{/* The Lease that elects the one replica writing policy status (watchPolicies), the TLS Secret and the caBundle (selfManaged). */}}
 {{- define "nifi-ca-guard.leaseName" -}}
 {{- include "nifi-ca-guard.fullname" . }}
+{{- end }}
+
+{{/* The Role and RoleBinding in namespace default for Events about NiFiTrustPolicy objects (watchPolicies): 63 characters at most. */}}
+{{- define "nifi-ca-guard.eventsRoleName" -}}
+{{- printf "%s-events" (include "nifi-ca-guard.fullname" . | trunc 56 | trimSuffix "-") }}
 {{- end }}
 
 {{/* cert-manager objects (certManager mode): the serving Certificate, and the chart's own CA chain when no issuerRef is given. */}}

@@ -122,16 +122,22 @@ for (const r of RECIPES) {
       await kubectlOk(['apply', '-f', '-'], { input: stringify(policy) });
       await cliOk(['ca', 'init', '--apply', '-n', ns, '--token-env', 'NIFI_CA_TOKEN', '--subject', 'CN=nifi-ca 1, OU=NIFI'], { NIFI_CA_TOKEN: r.token });
       [ca1] = await bundle(ns) as [string];
-      // The webhook follows NiFiTrustPolicy objects live: wait until a NiFi pod of this namespace is governed.
-      const sts = parse(fs.readFileSync(fixture(r.fixture), 'utf8').split(/^---$/m).find((d) => /kind: StatefulSet/.test(d))!) as {
+      // The webhook follows NiFiTrustPolicy objects live: wait until a NiFi pod and a CA pod of this
+      // namespace are governed (the CA's labels may reach the webhook only once the leader has added
+      // the policy's entries to the webhook configuration).
+      const workloads = fs.readFileSync(fixture(r.fixture), 'utf8').split(/^---$/m).filter((d) => /kind: (StatefulSet|Deployment)/.test(d)).map((d) => parse(d) as {
+        kind: string;
         spec: { template: Pod };
-      };
-      const probePod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'policy-probe', labels: sts.spec.template.metadata.labels }, spec: sts.spec.template.spec };
-      await eventually(`policy ${ns} in force`, async () => {
-        const res = await kubectl(['-n', ns, 'create', '--dry-run=server', '-o', 'json', '-f', '-'], { input: JSON.stringify(probePod) });
-        if (res.code !== 0) throw new Error(res.stderr.trim());
-        return (JSON.parse(res.stdout) as Pod).metadata.annotations?.['nifi-ca-guard.io/policy'] === ns ? true : undefined;
-      }, { timeoutMs: 30_000 });
+      });
+      expect(workloads.map((w) => w.kind).sort()).to.deep.equal(['Deployment', 'StatefulSet']);
+      for (const w of workloads) {
+        const probePod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'policy-probe', labels: w.spec.template.metadata.labels }, spec: w.spec.template.spec };
+        await eventually(`policy ${ns} in force for a ${w.kind} pod`, async () => {
+          const res = await kubectl(['-n', ns, 'create', '--dry-run=server', '-o', 'json', '-f', '-'], { input: JSON.stringify(probePod) });
+          if (res.code !== 0) throw new Error(res.stderr.trim());
+          return (JSON.parse(res.stdout) as Pod).metadata.annotations?.['nifi-ca-guard.io/policy'] === ns ? true : undefined;
+        }, { timeoutMs: 30_000 });
+      }
       await kubectlOk(['-n', ns, 'apply', '-f', fixture(r.fixture)]);
     });
     after(async function () {

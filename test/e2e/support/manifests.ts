@@ -39,6 +39,7 @@ export async function renderOverlay(url: string, caBundle?: string): Promise<Doc
 
 export async function applyOverlay(url: string, caBundle?: string): Promise<Doc[]> {
   const docs = await renderOverlay(url, caBundle);
-  await kubectlOk(['apply', '-f', '-'], { input: docs.map((d) => stringify(d)).join('---\n') });
+  // YAML 1.1 quoting: kubectl reads an unquoted `off` (the CRD's placement.mode value) as false.
+  await kubectlOk(['apply', '-f', '-'], { input: docs.map((d) => stringify(d, { version: '1.1' })).join('---\n') });
   return docs;
 }

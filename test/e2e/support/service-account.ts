@@ -60,13 +60,17 @@ export async function serviceAccountKubeconfig(): Promise<string> {
   return file;
 }
 
-/** `kubectl auth can-i VERB RESOURCE` as the ServiceAccount (with its own kubeconfig, no impersonation). */
-export async function serviceAccountCan(verb: string, resource: string): Promise<boolean> {
-  const r = await kubectl(['auth', 'can-i', verb, resource], { kubeconfig: await serviceAccountKubeconfig() });
+/**
+ * `kubectl auth can-i VERB RESOURCE` as the ServiceAccount (with its own kubeconfig, no impersonation), in
+ * `namespace` (else the kubeconfig's, default) and of a `subresource` when given.
+ */
+export async function serviceAccountCan(verb: string, resource: string, opts: { namespace?: string; subresource?: string } = {}): Promise<boolean> {
+  const args = ['auth', 'can-i', verb, resource, ...(opts.namespace ? ['-n', opts.namespace] : []), ...(opts.subresource ? [`--subresource=${opts.subresource}`] : [])];
+  const r = await kubectl(args, { kubeconfig: await serviceAccountKubeconfig() });
   const answer = r.stdout.trim();
   if (answer === 'yes') return true;
   if (answer === 'no') return false;
-  throw new Error(`kubectl auth can-i ${verb} ${resource} exited ${r.code}: ${r.stdout.trim()} ${r.stderr.trim()}`);
+  throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stdout.trim()} ${r.stderr.trim()}`);
 }
 
 /** Deletes the ClusterRoleBinding and waits (bounded) until the API server's authorizer denies the list. */

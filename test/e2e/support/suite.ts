@@ -18,13 +18,13 @@ export function webhook(): WebhookProcess {
  * nifi-ca-guard/nifi-ca-guard (its token, the manifests' RBAC), never with the suite's admin credentials.
  */
 let current: string | undefined;
-export async function ensureWebhook(policyFile: string = POLICY_REQUIRED, opts: { watchPolicies?: boolean } = {}): Promise<void> {
+export async function ensureWebhook(policyFile: string = POLICY_REQUIRED, opts: { watchPolicies?: boolean; env?: Record<string, string> } = {}): Promise<void> {
   const w = webhook();
-  const wanted = `${policyFile}|${opts.watchPolicies === true}`;
+  const wanted = `${policyFile}|${opts.watchPolicies === true}|${JSON.stringify(opts.env ?? {})}`;
   if (w.running && current === wanted) return;
   await w.stop();
   current = undefined;
-  await w.start(policyFile, opts.watchPolicies ? { watchPolicies: true, kubeconfig: await serviceAccountKubeconfig() } : {});
+  await w.start(policyFile, opts.watchPolicies ? { watchPolicies: true, kubeconfig: await serviceAccountKubeconfig(), env: opts.env } : { env: opts.env });
   current = wanted;
 }
 

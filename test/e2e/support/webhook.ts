@@ -18,6 +18,8 @@ export interface StartOptions {
   kubeconfig?: string;
   /** false: wait for /healthz only (the process listens), not for /readyz. Default true. */
   waitReady?: boolean;
+  /** More NIFI_CA_GUARD_* settings for this process (e.g. a short --follow-policies-interval). */
+  env?: Record<string, string>;
 }
 
 export class WebhookProcess {
@@ -75,7 +77,7 @@ export class WebhookProcess {
       '--shutdown-delay-ms', '0'];
     if (opts.watchPolicies) args.push('--watch-policies');
     // KUBECONFIG undefined: left out of the child's environment (spawn skips undefined values).
-    const env: NodeJS.ProcessEnv = { NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000', KUBECONFIG: opts.watchPolicies ? opts.kubeconfig : undefined };
+    const env: NodeJS.ProcessEnv = { NIFI_CA_GUARD_SHUTDOWN_GRACE_MS: '1000', ...opts.env, KUBECONFIG: opts.watchPolicies ? opts.kubeconfig : undefined };
     this.logStart = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
     const child = spawnCli(args, { stdio: ['ignore', log, log], env });
     fs.closeSync(log);

@@ -3,6 +3,8 @@ import { parse } from 'yaml';
 import { DEFAULT_INSTALL, InstallError, renderInstall, type Install, type PolicySource } from '../../../src/install/render.js';
 import type { KubeObject } from '../../../src/install/types.js';
 import { DEFAULT_IMAGE } from '../../../src/policy/defaults.js';
+import { selectorMatches } from '../../../src/policy/match.js';
+import type { LabelSelector } from '../../../src/policy/types.js';
 import { parsePolicyText } from '../../../src/policy/load.js';
 import { DEFAULT_POLICY_TEXT } from '../../support/policy.js';
 
@@ -37,7 +39,7 @@ describe('install: renderInstall', () => {
   it('renders every object manifests/base installs, in an order kubectl can apply as one file', () => {
     const install = renderInstall(source(DEFAULT_POLICY_TEXT), DEFAULT_INSTALL);
     expect(install.objects.map((o) => o.kind)).to.deep.equal([
-      'CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+      'CustomResourceDefinition', 'Namespace', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Role', 'RoleBinding',
       'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'MutatingWebhookConfiguration',
     ]);
     for (const o of install.objects) {
@@ -46,20 +48,15 @@ describe('install: renderInstall', () => {
     }
   });
 
-  // The cetic recipe's policy is usually applied later as a cluster NiFiTrustPolicy: its CA pods
-  // (app: ca-ca) must already reach the webhook, or they are never pinned nor kept off NiFi nodes.
+  // The install sends what its own policy selects, nothing more: a cluster policy's pods (the cetic
+  // recipe's `app: ca-ca`) come in when the leader follows the policies (src/cluster/webhook-plan.ts).
   for (const c of [
     { name: 'the default policy', text: DEFAULT_POLICY_TEXT },
     { name: 'a policy for other labels', text: 'apiVersion: nifi-ca-guard.io/v1alpha1\nkind: NiFiTrustPolicy\nmetadata: {name: x}\nspec:\n  nifi: {selectors: [{matchLabels: {tier: nifi}}]}\n  ca: {selectors: [{matchLabels: {tier: ca}}]}\n' },
   ]) {
-    it(`sends cetic/helm-nifi's CA pods (app: ca-ca) to the webhook with ${c.name}`, () => {
-      const webhooks = (find(renderInstall(source(c.text), DEFAULT_INSTALL), 'MutatingWebhookConfiguration') as any).webhooks as Array<{
-        objectSelector: { matchExpressions?: Array<{ key: string; values: string[] }>; matchLabels?: Record<string, string> };
-      }>;
-      const sendsCaCa = webhooks.some(
-        (w) => w.objectSelector.matchLabels?.app === 'ca-ca' || !!w.objectSelector.matchExpressions?.some((e) => e.key === 'app' && e.values.includes('ca-ca')),
-      );
-      expect(sendsCaCa).to.equal(true);
+    it(`does not send cetic/helm-nifi's CA pods (app: ca-ca) with ${c.name}`, () => {
+      const webhooks = (find(renderInstall(source(c.text), DEFAULT_INSTALL), 'MutatingWebhookConfiguration') as any).webhooks as Array<{ objectSelector: LabelSelector }>;
+      expect(webhooks.some((w) => selectorMatches(w.objectSelector, { app: 'ca-ca', release: 'nifi' }))).to.equal(false);
     });
   }
 
@@ -76,12 +73,15 @@ describe('install: renderInstall', () => {
     for (const namespace of ['nifi-ca-guard', 'nifi-system', 'platform', 'kube-system', 'a']) {
       it(namespace, () => {
         const install = renderInstall(source(DEFAULT_POLICY_TEXT), { ...DEFAULT_INSTALL, namespace });
+        // Events about the cluster-scoped policies go to namespace default: the Role for them lives there.
+        const inDefault = (o: { kind: string; metadata: { name: string } }) => o.kind.startsWith('Role') && o.metadata.name === 'nifi-ca-guard-events';
         for (const o of install.objects) {
           if (CLUSTER_SCOPED.includes(o.kind)) expect(o.metadata.namespace, o.kind).to.equal(undefined);
-          else expect(o.metadata.namespace, o.kind).to.equal(namespace);
+          else expect(o.metadata.namespace, o.kind).to.equal(inDefault(o) ? 'default' : namespace);
         }
-        // Nothing anywhere (Service reference, RBAC subject, metadata) names another namespace.
-        expect(new Set(namespaceFields(install.objects))).to.deep.equal(new Set([namespace]));
+        // Nothing else anywhere (Service reference, RBAC subjects, metadata) names another namespace.
+        expect(new Set(namespaceFields(install.objects.filter((o) => !inDefault(o))))).to.deep.equal(new Set([namespace]));
+        for (const o of install.objects.filter(inDefault)) expect(namespaceFields(o.kind === 'RoleBinding' ? o.subjects : [])).to.deep.equal(o.kind === 'RoleBinding' ? [namespace] : []);
         expect(find(install, 'Namespace').metadata).to.deep.equal({ name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } });
         const binding = find(install, 'ClusterRoleBinding');
         expect(binding.subjects).to.deep.equal([{ kind: 'ServiceAccount', name: 'nifi-ca-guard', namespace }]);
@@ -221,8 +221,6 @@ spec:
 `;
     const webhooks = find(renderInstall(source(cetic), DEFAULT_INSTALL), 'MutatingWebhookConfiguration').webhooks as Array<{ name: string; objectSelector: unknown }>;
     expect(webhooks.map((w) => [w.name, w.objectSelector])).to.deep.equal([
-      // Every install also sends cetic/helm-nifi's CA pods (FIELD_SELECTORS).
-      ['pods-app.nifi-ca-guard.io', { matchExpressions: [{ key: 'app', operator: 'In', values: ['ca-ca'] }] }],
       ['pods-app-nifi-release-nifi.nifi-ca-guard.io', { matchLabels: { app: 'nifi', release: 'nifi' } }],
       ['pods-app-ca-ca-release-nifi.nifi-ca-guard.io', { matchLabels: { app: 'ca-ca', release: 'nifi' } }],
     ]);
