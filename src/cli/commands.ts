@@ -1,5 +1,6 @@
 import { registerCa } from './ca.js';
 import { registerCerts } from './certs.js';
+import { registerExplain } from './explain.js';
 import type { Register } from './index.js';
 import { registerManifests } from './manifests.js';
 import { registerPolicy } from './policy.js';
@@ -8,4 +9,4 @@ import { registerServe } from './serve.js';
 import { registerTruststore } from './truststore.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Register[] = [registerServe, registerPreview, registerPolicy, registerManifests, registerCerts, registerTruststore, registerCa];
+export const COMMANDS: readonly Register[] = [registerServe, registerPreview, registerExplain, registerPolicy, registerManifests, registerCerts, registerTruststore, registerCa];

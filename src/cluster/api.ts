@@ -23,8 +23,8 @@ export function isConflict(err: unknown): boolean {
 }
 
 export interface Api {
-  /** undefined when the object does not exist (404). */
-  get(path: string): Promise<Json | undefined>;
+  /** undefined when the object does not exist (404). `accept`: another representation (metadata only). */
+  get(path: string, accept?: string): Promise<Json | undefined>;
   create(collectionPath: string, body: Json): Promise<Json>;
   /** PUT: conditional on the body's metadata.resourceVersion (409 when it changed). */
   replace(path: string, body: Json): Promise<Json>;
@@ -41,14 +41,14 @@ export function kubeApi(kc: KubeConfig, fieldManager: string): Api {
   const base = server.pathname.replace(/\/$/, '');
   const manager = `fieldManager=${encodeURIComponent(fieldManager.slice(0, 128))}`;
 
-  const request = async (method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Json | undefined> => {
+  const request = async (method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<Json | undefined> => {
     const opts: https.RequestOptions = {
       method,
       protocol: server.protocol,
       hostname: server.hostname.replace(/^\[|\]$/g, ''),
       port: server.port || 443,
       path: `${base}${path}`,
-      headers: { Accept: 'application/json' },
+      headers: { Accept: accept },
       timeout: TIMEOUT_MS,
     };
     await kc.applyToHTTPSOptions(opts); // token (re-read when it is a file), client certificate, CA
@@ -80,7 +80,7 @@ export function kubeApi(kc: KubeConfig, fieldManager: string): Api {
   };
 
   return {
-    get: (path) => request('GET', path),
+    get: (path, accept) => request('GET', path, undefined, undefined, accept),
     create: async (collectionPath, body) => (await request('POST', `${collectionPath}?${manager}`, body))!,
     replace: async (path, body) => (await request('PUT', `${path}?${manager}`, body))!,
     jsonPatch: async (path, ops) => (await request('PATCH', `${path}?${manager}`, ops, 'application/json-patch+json'))!,

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { builtinPolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/types.js';
 import type { ClusterFacts } from '../../src/mutation/facts.js';
-import { singlePolicy } from '../../src/policy/policy-set.js';
+import { singlePolicy, type PolicySet } from '../../src/policy/policy-set.js';
 import { LogCapture } from './logs.js';
 import { sharedPki } from './pki.js';
 
@@ -27,7 +27,7 @@ export interface TestServer {
 
 /** The real app on a real HTTPS server at 127.0.0.1, port 0. */
 export async function startTestServer(
-  options: { getPolicy?: () => Policy; facts?: () => ClusterFacts; shutdownGraceMs?: number; tls?: { cert: string; key: string; caCert: string } } = {},
+  options: { getPolicy?: () => Policy; getPolicies?: () => PolicySet; facts?: () => ClusterFacts; shutdownGraceMs?: number; tls?: { cert: string; key: string; caCert: string } } = {},
 ): Promise<TestServer> {
   const pki = options.tls ?? sharedPki();
   const logs = new LogCapture();
@@ -37,7 +37,7 @@ export async function startTestServer(
   readiness.certificateLoaded(new X509Certificate(pki.cert).validTo);
   const policy = builtinPolicy();
   const app = createApp({
-    getPolicies: () => singlePolicy(options.getPolicy ? options.getPolicy() : policy),
+    getPolicies: () => (options.getPolicies ? options.getPolicies() : singlePolicy(options.getPolicy ? options.getPolicy() : policy)),
     ...(options.facts ? { facts: options.facts } : {}),
     logger: createLogger('info', logs),
     metrics: createMetrics(registry),

@@ -15,6 +15,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   admission: ['json.js', 'version.js', 'policy', 'mutation'],
   // NiFiTrustPolicy status: computed from policies and cluster facts; written by src/cluster.
   status: ['json.js', 'version.js', 'policy', 'mutation'],
+  explain: ['json.js', 'version.js', 'policy', 'mutation', 'preview'],
 };
 
 /** The parts of src/policy that read files or the cluster: kept apart from the pure parts. */
