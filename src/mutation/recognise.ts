@@ -3,8 +3,10 @@
 // the README ("Which containers are NiFi containers"); every planner and the suggest command use it.
 import { isJson, readPath, type Json } from './pod.js';
 
+/** Only string items: the API server decodes nothing else here, and String() of an object with its own
+ * `toString` key would throw (found by explain's drift property test). */
 function words(c: Json): string[] {
-  return [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : []));
+  return [c.command, c.args].flatMap((v) => (Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : []));
 }
 
 /** Command and args as one line, the way a shell would see them joined. */
