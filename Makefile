@@ -84,6 +84,7 @@ test-java: jdk build
 
 bench: build
 	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
+	$(NODE) dist/test/bench/startup.bench.js
 
 # Not asserted: figures for sizing (the Deployment's memory limit). BENCH_IDLE_CONNECTIONS=3000 by default.
 bench-abuse: build

@@ -4,10 +4,12 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli/index.js';
 import { CliError, errorLines, oneLine } from './cli/errors.js';
 import { exitStatus } from './errors.js';
-import { COMMANDS } from './cli/commands.js';
+import { hotCommand } from './cli/hot-commands.js';
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(COMMANDS);
+  // Loaded here, not imported: a hot command (truststore, preview, serve) needs none of the others' modules.
+  const hot = hotCommand(argv);
+  const program = buildProgram(hot ? [await hot] : (await import('./cli/commands.js')).COMMANDS);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,6 +1,6 @@
 // Certificates and key stores, one module: everything else imports from here. Built on node-forge
-// (ASN.1, names, extensions, PKCS#12 key derivation and MAC, password-based ciphers) and node:crypto
-// (keys, signatures); by hand only JKS, which no library here has.
+// (ASN.1, names, extensions, password-based ciphers) and node:crypto (keys, signatures, the hashes
+// of the PKCS#12 key derivation and MAC); by hand only JKS, which no library here has.
 export { CertificateError, firstDerValue, readCertificate, type CertificateFields } from './certificate.js';
 export { DnError, encodeDn, parseDn, type Rdn } from './dn.js';
 export { issueCertificate, type CertificateSpec, type ExtendedKeyUsage } from './issue.js';

@@ -1,7 +1,8 @@
-// Password-based protection for PKCS#12 and PKCS#8, all forge: the PKCS#12 key derivation (RFC 7292
-// B.2) and HMAC for the integrity MAC, forge.pki.pbe for the ciphers stores use (PBES2 with PBKDF2 and
-// AES-CBC or 3DES as Java 17+ and OpenSSL 3 write, PKCS#12 PBE with 3DES or 40-bit RC2 as older Java
-// writes), forge.pki.encryptPrivateKeyInfo for key entries.
+// Password-based protection for PKCS#12 and PKCS#8: the PKCS#12 key derivation (RFC 7292 B.2) and
+// HMAC for the integrity MAC on node:crypto's hashes, forge.pki.pbe for the ciphers stores use (PBES2
+// with PBKDF2 and AES-CBC or 3DES as Java 17+ and OpenSSL 3 write, PKCS#12 PBE with 3DES or 40-bit RC2
+// as older Java writes), forge.pki.encryptPrivateKeyInfo for key entries.
+import { createHmac, hash as digest } from 'node:crypto';
 import forge from 'node-forge';
 import { bytes, der, kid, kids, oidOf, parse, type Node } from './asn1.js';
 
@@ -17,20 +18,52 @@ interface ForgeCipher {
 const pbe = (forge.pki as unknown as { pbe: { getCipher(oid: string, params: Node, password: string): ForgeCipher } }).pbe;
 
 const bin = (b: Uint8Array): string => Buffer.from(b).toString('binary');
-const mdFor = (hash: MacHash | 'sha384' | 'sha512'): forge.md.MessageDigest => forge.md[hash].create();
 
-/** RFC 7292 appendix B.2 key derivation (ID 1 = key, 2 = IV, 3 = MAC key). */
+/** Digest and block lengths in bytes (u and v of RFC 7292 B.2). */
+const KDF_HASH: Record<MacHash, { u: number; v: number }> = { sha1: { u: 20, v: 64 }, sha256: { u: 32, v: 64 } };
+
+/** Copies of `src` filling v * ceil(len / v) bytes (empty stays empty). */
+function fillBlocks(src: Uint8Array, v: number): Buffer {
+  const out = Buffer.alloc(v * Math.ceil(src.length / v));
+  for (let i = 0; i < out.length; i++) out[i] = src[i % src.length]!;
+  return out;
+}
+
+/**
+ * RFC 7292 appendix B.2 key derivation (ID 1 = key, 2 = IV, 3 = MAC key). Native hashes: the same
+ * derivation in forge's JavaScript cost the init container about 80 ms of CPU per store (10,000 rounds,
+ * cold JIT and garbage collection); test/unit/trust/stores.test.ts compares the two.
+ */
 export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, n: number, hash: MacHash): Buffer {
-  const key = forge.pkcs12.generateKey(password, forge.util.createBuffer(bin(salt)), id, iterations, n, mdFor(hash));
-  return Buffer.from(key.getBytes(), 'binary');
+  // With no rounds the key would not depend on the password (forge refuses likewise).
+  if (!(iterations >= 1)) throw new Error('PKCS#12 key derivation iteration count must be >= 1.');
+  const { u, v } = KDF_HASH[hash];
+  // The password as a BMPString with its 2-byte terminator: UTF-16 code units, big-endian.
+  const pass = Buffer.alloc(password.length * 2 + 2);
+  for (let i = 0; i < password.length; i++) pass.writeUInt16BE(password.charCodeAt(i), i * 2);
+  const I = Buffer.concat([fillBlocks(salt, v), fillBlocks(pass, v)]);
+  const D = Buffer.alloc(v, id);
+  const out = Buffer.alloc(Math.ceil(n / u) * u);
+  for (let block = 0; block * u < n; block++) {
+    let a = digest(hash, Buffer.concat([D, I]), 'buffer');
+    for (let round = 1; round < iterations; round++) a = digest(hash, a, 'buffer');
+    a.copy(out, block * u);
+    // Each v-byte block of I becomes (I_j + B + 1) mod 2^(8v), B being copies of A filling v bytes.
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let l = v - 1; l >= 0; l--) {
+        const x = I[j + l]! + a[l % u]! + carry;
+        I[j + l] = x & 0xff;
+        carry = x >> 8;
+      }
+    }
+  }
+  return out.subarray(0, n);
 }
 
 /** The PKCS#12 integrity MAC: HMAC under a key derived from the password (ID 3). */
 export function pkcs12Mac(hash: MacHash, password: string, salt: Uint8Array, iterations: number, content: Uint8Array): Buffer {
-  const hmac = forge.hmac.create();
-  hmac.start(hash, bin(pkcs12Kdf(password, salt, 3, iterations, hash === 'sha1' ? 20 : 32, hash)));
-  hmac.update(bin(content));
-  return Buffer.from(hmac.digest().getBytes(), 'binary');
+  return createHmac(hash, pkcs12Kdf(password, salt, 3, iterations, KDF_HASH[hash].u, hash)).update(content).digest();
 }
 
 /**

@@ -1,6 +1,6 @@
 // Reading PKCS#12 stores, for `ca inspect`, `truststore --merge` and the tests. BER as other tools write
-// it (indefinite lengths, chunked OCTET STRINGs) is parsed by forge.asn1, the MAC and the ciphers are
-// forge's (pbe.ts). The walk over the structure is ours: forge.pkcs12.pkcs12FromAsn1 drops attributes it
+// it (indefinite lengths, chunked OCTET STRINGs) is parsed by forge.asn1, the ciphers are forge's and
+// the MAC's key derivation node:crypto's (pbe.ts). The walk over the structure is ours: forge.pkcs12.pkcs12FromAsn1 drops attributes it
 // does not know (Java's trusted-key-usage, which decides whether Java sees a bag at all), throws on
 // CRL/secret bags and on parts the password does not open (where we list what can be read and count the
 // rest), always checks the MAC (`ca inspect` lists without a password, as keytool does) and keeps no

@@ -19,6 +19,8 @@ export interface SpawnCliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   stdio?: StdioOptions;
+  /** Node options before main.js, e.g. ['--import', probe] (startup spec and bench). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RunCliOptions {
@@ -29,17 +31,18 @@ export interface RunCliOptions {
   input?: string | Buffer;
   /** Then SIGKILL: a command that should have exited but serves on must not outlive the test run. */
   timeoutMs?: number;
+  nodeArgs?: readonly string[];
 }
 
 /** Starts the built CLI; the caller owns the child. */
 export function spawnCli(args: readonly string[], opts: SpawnCliOptions = {}): ChildProcess {
-  return spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN_JS, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs the built CLI to completion. */
 export function runCli(args: readonly string[], opts: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnCli(args, { env: opts.env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawnCli(args, { env: opts.env, cwd: opts.cwd, nodeArgs: opts.nodeArgs, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('exit', () => clearTimeout(timer));
     let stdout = '';
@@ -64,8 +67,8 @@ export interface ServeProcess {
 }
 
 /** Starts `serve` and waits for its "listening" log line, which carries the port (use --port 0). */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawnCli(['serve', ...args], { env });
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Promise<ServeProcess> {
+  const child = spawnCli(['serve', ...args], { env, nodeArgs });
   let stdout = '';
   let stderr = '';
   let output = '';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import forge from 'node-forge';
 import { certInfo } from '../../../src/trust/cert.js';
 import { der, int, intOf, oid as oidNode, oidOf, parse, time as timeNode } from '../../../src/pki/asn1.js';
 import { isJks, modifiedUtf8, protectKey, readJks, recoverKey, writeJks } from '../../../src/pki/jks.js';
@@ -98,6 +99,33 @@ describe('pki/pkcs12', function () {
     // Test vector used by several PKCS#12 implementations (BouncyCastle's PKCS12 KDF tests).
     const key = pkcs12Kdf('smeg', Buffer.from('0A58CF64530D823F', 'hex'), 1, 1, 24, 'sha1');
     expect(key.toString('hex').toUpperCase()).to.equal('8AAAE6297B6CB04642AB5B077851284EB7128F1A2A7FBCA3');
+  });
+
+  // The KDF runs on node:crypto's hashes; forge's own (what it replaced, and what forge's PBE ciphers
+  // use when reading older stores) is the reference for every input shape.
+  const kdfCases = [
+    { name: 'MAC key, SHA-1, 10,000 rounds', pw: 'changeit', salt: 20, id: 3, iter: 10_000, n: 20, hash: 'sha1' },
+    { name: 'MAC key, SHA-256', pw: 'changeit', salt: 20, id: 3, iter: 2048, n: 32, hash: 'sha256' },
+    { name: 'key longer than one digest (3 blocks)', pw: 'secret', salt: 8, id: 1, iter: 7, n: 56, hash: 'sha1' },
+    { name: 'IV, SHA-256, 2 blocks', pw: 'secret', salt: 16, id: 2, iter: 3, n: 40, hash: 'sha256' },
+    { name: 'empty password', pw: '', salt: 20, id: 3, iter: 5, n: 20, hash: 'sha1' },
+    { name: 'non-ASCII password', pw: 'pässwörd€', salt: 20, id: 1, iter: 5, n: 24, hash: 'sha1' },
+    { name: 'password longer than one block', pw: 'x'.repeat(70), salt: 20, id: 1, iter: 2, n: 24, hash: 'sha256' },
+    { name: 'salt longer than one block', pw: 'pw', salt: 65, id: 3, iter: 2, n: 20, hash: 'sha1' },
+    { name: 'empty salt', pw: 'pw', salt: 0, id: 3, iter: 2, n: 20, hash: 'sha1' },
+  ] as const;
+  for (const c of kdfCases) {
+    it(`KDF equals forge's: ${c.name}`, () => {
+      const salt = Buffer.from(Array.from({ length: c.salt }, (_, i) => (i * 37 + 11) & 0xff));
+      const ref = forge.pkcs12.generateKey(c.pw, forge.util.createBuffer(salt.toString('binary')), c.id, c.iter, c.n, forge.md[c.hash].create());
+      const got = pkcs12Kdf(c.pw, salt, c.id, c.iter, c.n, c.hash);
+      expect(got.toString('hex')).to.equal(Buffer.from(ref.getBytes(), 'binary').toString('hex'));
+      expect(got).to.have.length(c.n);
+    });
+  }
+
+  it('KDF refuses fewer than one round', () => {
+    expect(() => pkcs12Kdf('pw', Buffer.alloc(8), 3, 0, 20, 'sha1')).to.throw(/iteration count must be >= 1/);
   });
 
   it('every certificate bag carries a friendlyName and the Java trusted-key-usage attribute', () => {
