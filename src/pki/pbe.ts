@@ -91,7 +91,19 @@ export function decryptPrivateKey(encryptedPrivateKeyInfo: Uint8Array, password:
   const epki = parse(encryptedPrivateKeyInfo);
   const [algorithm, data] = kids(epki);
   if (!algorithm || !data) return undefined;
-  return pbeDecrypt(algorithm, bytes(data), password);
+  const out = pbeDecrypt(algorithm, bytes(data), password);
+  // CBC padding alone lets about one wrong password in 256 through: what opened must also be a
+  // PrivateKeyInfo (a DER SEQUENCE filling the whole output, version INTEGER first).
+  return out && isPrivateKeyInfo(out) ? out : undefined;
+}
+
+function isPrivateKeyInfo(candidate: Buffer): boolean {
+  try {
+    const node = parse(candidate);
+    return node.tagClass === forge.asn1.Class.UNIVERSAL && node.type === forge.asn1.Type.SEQUENCE && kid(node, 0).type === forge.asn1.Type.INTEGER;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -75,7 +75,7 @@ describe('cli: nifi-ca-guard manifests', () => {
       expect(r.stderr).to.equal('');
       expect(r.stdout).to.match(new RegExp(`^# nifi-ca-guard ${VERSION.replace(/\./g, '\\.')}: `));
       const docs = objects(r.stdout);
-      expect(docs).to.have.length(13);
+      expect(docs).to.have.length(15);
       for (const d of docs) {
         expect(d.apiVersion, JSON.stringify(d).slice(0, 80)).to.be.a('string').and.not.be.empty;
         expect(d.kind).to.be.a('string').and.not.be.empty;
@@ -90,11 +90,15 @@ describe('cli: nifi-ca-guard manifests', () => {
     const r = await runCli(['manifests', '--policy', file('cetic.yaml', CETIC), '-n', 'nifi-system', '--image', 'registry.example.com/nifi-ca-guard:1.0.0']);
     expect(r.code, r.stderr).to.equal(0);
     const docs = objects(r.stdout);
-    for (const d of docs.filter((o) => o.metadata.namespace !== undefined)) expect(d.metadata.namespace, d.kind).to.equal('nifi-system');
+    // Every namespaced object in the flag's namespace, but the Role and RoleBinding for Events about the
+    // cluster-scoped policies: the API server takes those Events in `default` only.
+    const events = (o: Obj): boolean => o.metadata.name === 'nifi-ca-guard-events';
+    expect(docs.filter(events).map((o) => `${o.kind} ${o.metadata.namespace}`).sort()).to.deep.equal(['Role default', 'RoleBinding default']);
+    for (const d of docs.filter((o) => o.metadata.namespace !== undefined && !events(o))) expect(d.metadata.namespace, d.kind).to.equal('nifi-system');
     expect(r.stdout).to.not.match(/namespace: nifi-ca-guard\b/);
     expect(r.stdout).to.match(/^# TLS is self-managed: .*\(no manual step\)/m); // no certificate to make by hand
     for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
-      expect((docs.find((d) => d.kind === kind) as any).subjects, kind).to.deep.equal([{ kind: 'ServiceAccount', name: 'nifi-ca-guard', namespace: 'nifi-system' }]);
+      expect((docs.find((d) => d.kind === kind && !events(d)) as any).subjects, kind).to.deep.equal([{ kind: 'ServiceAccount', name: 'nifi-ca-guard', namespace: 'nifi-system' }]);
     }
     const deployment = docs.find((d) => d.kind === 'Deployment') as any;
     expect(deployment.spec.template.spec.containers[0].image).to.equal('registry.example.com/nifi-ca-guard:1.0.0');

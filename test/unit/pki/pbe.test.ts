@@ -21,4 +21,10 @@ describe('pki/pbe: PKCS#8 keys under a password, as OpenSSL and Java read them',
       expect(decryptPrivateKey(enc, password)!.equals(pkcs8)).to.equal(true);
     });
   }
+
+  it('a wrong password never opens a key: CBC padding that happens to check out is not enough (1 in 256 did)', () => {
+    const enc = encryptPrivateKey(pkcs8, 'changeit');
+    const opened = Array.from({ length: 512 }, (_, i) => `wrong-${i}`).filter((p) => decryptPrivateKey(enc, p) !== undefined);
+    expect(opened).to.deep.equal([]);
+  });
 });
