@@ -51,7 +51,10 @@ describe('release manifest: one install.yaml', () => {
         const rank = kinds.map((k) => APPLY_ORDER.indexOf(k));
         expect(rank, `a kind outside ${APPLY_ORDER.join(', ')}: ${kinds.join(', ')}`).to.not.include(-1);
         expect(rank).to.deep.equal([...rank].sort((a, b) => a - b));
-        for (const o of rel.objects) expect(o.metadata.namespace, o.kind).to.equal(CLUSTER_SCOPED.includes(o.kind) ? undefined : 'nifi-ca-guard');
+        // Namespaced objects live in the install's namespace, but the Role and RoleBinding for Events about the
+        // cluster-scoped policies: the API server takes those in `default` only.
+        const expected = (o: KubeObject) => (CLUSTER_SCOPED.includes(o.kind) ? undefined : o.metadata.name === 'nifi-ca-guard-events' ? 'default' : 'nifi-ca-guard');
+        for (const o of rel.objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).to.equal(expected(o));
       });
 
       it('has no empty caBundle', () => {
