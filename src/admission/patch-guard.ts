@@ -10,22 +10,64 @@ export interface PatchProblem {
 }
 
 /**
- * The last check before answering: the patch applied to a copy of request.object with
- * fast-json-patch's validation. An unappliable patch fails the pod's creation whatever the
- * failurePolicy; caught here, the webhook answers 500 instead and the failurePolicy decides.
+ * The last check before answering: the patch applied, with fast-json-patch's validation, to a copy of
+ * request.object. An unappliable patch fails the pod's creation whatever the failurePolicy; caught
+ * here, the webhook answers 500 instead and the failurePolicy decides.
+ *
+ * The copy is made along each operation's path only (copy on write), by hand: jsonpatch.validate deep
+ * copies the whole pod and patch through JSON text, which was a fifth of an admission's CPU time. The
+ * semantics stay fast-json-patch's own: each operation goes through its applyOperation with validation,
+ * in order, exactly as its validate does. Neither the pod nor the patch we answer with is touched.
  */
 export function patchProblem(object: Record<string, unknown>, patch: readonly Operation[]): PatchProblem | undefined {
   if (patch.length === 0) return undefined;
-  // validate() applies deep copies of both: the patch we answer with is never touched.
-  let err: { name: string; index?: number } | undefined;
+  const copies = new WeakSet<object>();
+  let doc: unknown = object;
   try {
-    err = jsonpatch.validate(patch, object);
+    for (let i = 0; i < patch.length; i++) {
+      const op = patch[i]!;
+      doc = copyAlong(doc, op.path, copies);
+      if ((op.op === 'move' || op.op === 'copy') && typeof op.from === 'string') doc = copyAlong(doc, op.from, copies);
+      doc = jsonpatch.applyOperation(doc, op, true, true, true, i).newDocument;
+    }
   } catch (thrown) {
+    if (thrown instanceof jsonpatch.JsonPatchError) {
+      // Its message embeds the operation and the whole document: only name and index are kept.
+      const index = typeof thrown.index === 'number' ? thrown.index : -1;
+      return { code: thrown.name, index, op: patch[index]?.op ?? 'unknown' };
+    }
     // A path through __proto__ or constructor/prototype: fast-json-patch throws a TypeError instead.
-    err = { name: thrown instanceof Error ? thrown.name : 'Error' };
+    return { code: thrown instanceof Error ? thrown.name : 'Error', index: -1, op: 'unknown' };
   }
-  if (!err) return undefined;
-  // Its message embeds the operation and the whole document: only name and index are kept.
-  const index = typeof err.index === 'number' ? err.index : -1;
-  return { code: err.name, index, op: patch[index]?.op ?? 'unknown' };
+  return undefined;
+}
+
+/**
+ * Copies (shallowly, once each) the root and every container on `path` down to the parent of its last
+ * token, so an operation there changes only copies; values an earlier operation inserted are copied too
+ * before a later one changes them. Stops where the path does not resolve: applyOperation reports that.
+ */
+function copyAlong(root: unknown, path: unknown, copies: WeakSet<object>): unknown {
+  if (typeof path !== 'string' || path === '') return root;
+  const owned = (v: object): object => {
+    if (copies.has(v)) return v;
+    const copy = Array.isArray(v) ? v.slice() : { ...v };
+    copies.add(copy);
+    return copy;
+  };
+  if (typeof root !== 'object' || root === null) return root;
+  const top = owned(root);
+  const tokens = path.split('/');
+  let parent = top as Record<string, unknown>;
+  for (let t = 1; t < tokens.length - 1; t++) {
+    const key = tokens[t]!.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') break;
+    if (!Object.prototype.hasOwnProperty.call(parent, key)) break;
+    const child = parent[key];
+    if (typeof child !== 'object' || child === null) break;
+    const copy = owned(child);
+    parent[key] = copy;
+    parent = copy as Record<string, unknown>;
+  }
+  return top;
 }

@@ -2,6 +2,7 @@
 // pod as its creator sent it, near enough to ask mutatePod what it would inject today. The planners
 // only check presence by name (a reinvocation must be a no-op), so asking them about the admitted pod
 // itself would call a stale injection "present"; asking about the stripped pod gives today's version.
+import { cloneJson } from '../json.js';
 import {
   ANN_POLICY,
   ANN_ROLE,
@@ -63,7 +64,7 @@ export function parseStatus(value: string): Map<string, string> {
  * fsGroup stay: nothing tells ours from the user's, and the planners compare terms by content anyway.
  */
 export function stripOwned(pod: Json, admitted: Admitted): Json {
-  const out = structuredClone(pod);
+  const out = cloneJson(pod);
   const meta = out.metadata;
   if (isJson(meta) && isJson(meta.annotations)) {
     for (const k of [ANN_ROLE, ANN_POLICY, ANN_STATUS]) delete meta.annotations[k];

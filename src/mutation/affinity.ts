@@ -1,3 +1,4 @@
+import { cloneJson } from '../json.js';
 import type { LabelSelector, PolicySpec } from '../policy/types.js';
 import { arrayAt, canonical, isJson, objectAt, readPath, type Json } from './pod.js';
 import type { StepOutcome } from './step.js';
@@ -24,7 +25,7 @@ export function planAntiAffinity(
   const existing = new Set(isJson(anti) ? existingTermKeys(anti, namespace, placement.mode === 'preferred') : []);
   const missing: Json[] = [];
   for (const selector of against) {
-    const term: Json = { labelSelector: structuredClone(selector), topologyKey: placement.topologyKey, namespaces: [namespace] };
+    const term: Json = { labelSelector: cloneJson(selector), topologyKey: placement.topologyKey, namespaces: [namespace] };
     const key = termKey(term, namespace);
     if (existing.has(key)) continue;
     existing.add(key);

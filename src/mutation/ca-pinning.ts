@@ -1,3 +1,4 @@
+import { cloneJson } from '../json.js';
 import type { CaPinningSpec } from '../policy/types.js';
 import { CA_RESTORE_CONTAINER, CA_SECRET_VOLUME, CA_WORKDIR_VOLUME, INIT_CA_SECRET_DIR } from './names.js';
 import { RESTRICTED, applyInjection, injectionConflict, selectContainers } from './injection.js';
@@ -35,9 +36,9 @@ export function caPinningItems(cp: CaPinningSpec, runAsUser: number) {
     imagePullPolicy: cp.initContainer.imagePullPolicy,
     command: ['nifi-ca-guard'],
     args: ['ca', 'restore', '--from', INIT_CA_SECRET_DIR, '--to', cp.workDir],
-    resources: structuredClone(cp.initContainer.resources),
+    resources: cloneJson(cp.initContainer.resources),
     // Same uid as the toolkit: the restored files are 0600 and the toolkit rewrites config.json.
-    securityContext: { ...structuredClone(RESTRICTED), runAsUser },
+    securityContext: { ...cloneJson(RESTRICTED), runAsUser },
     volumeMounts: [
       { name: CA_SECRET_VOLUME, mountPath: INIT_CA_SECRET_DIR, readOnly: true },
       { name: CA_WORKDIR_VOLUME, mountPath: cp.workDir },

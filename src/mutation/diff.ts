@@ -1,4 +1,4 @@
-import { isJson } from '../json.js';
+import { cloneJson, isJson } from '../json.js';
 import { jsonEqual } from './json-equal.js';
 import type { Operation } from 'fast-json-patch';
 
@@ -11,26 +11,34 @@ export function escapeToken(token: string): string {
  * JSON Patch from `before` to `after`. Unlike a positional diff, an array that only gained elements
  * gets `add` operations at their indexes, so an element prepended to a user's list reads as one
  * insertion and never as a rewrite of the user's entries. Missing parents are added whole.
+ * Each value is visited once (no equality walk before descending), and a subtree `after` shares with
+ * `before` (the planned pod copies only what the webhook may change) is skipped at once.
+ * A key whose value is `undefined` counts as absent, as in JSON.
  */
 export function diff(before: unknown, after: unknown, path = ''): Operation[] {
-  if (jsonEqual(before, after)) return [];
+  if (before === after) return [];
   if (isJson(before) && isJson(after)) return diffObjects(before, after, path);
   if (Array.isArray(before) && Array.isArray(after)) return diffArrays(before, after, path);
-  return [{ op: 'replace', path, value: structuredClone(after) }];
+  if (jsonEqual(before, after)) return [];
+  return [{ op: 'replace', path, value: cloneJson(after) }];
 }
 
 function diffObjects(before: Record<string, unknown>, after: Record<string, unknown>, path: string): Operation[] {
   const ops: Operation[] = [];
   for (const key of Object.keys(before)) {
-    if (!Object.prototype.hasOwnProperty.call(after, key)) ops.push({ op: 'remove', path: `${path}/${escapeToken(key)}` });
+    if (before[key] !== undefined && !present(after, key)) ops.push({ op: 'remove', path: `${path}/${escapeToken(key)}` });
   }
-  for (const [key, value] of Object.entries(after)) {
+  for (const key of Object.keys(after)) {
+    const value = after[key];
+    if (value === undefined) continue;
     const child = `${path}/${escapeToken(key)}`;
-    if (!Object.prototype.hasOwnProperty.call(before, key)) ops.push({ op: 'add', path: child, value: structuredClone(value) });
+    if (!present(before, key)) ops.push({ op: 'add', path: child, value: cloneJson(value) });
     else appendAll(ops, diff(before[key], value, child));
   }
   return ops;
 }
+
+const present = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key) && o[key] !== undefined;
 
 /** push(...more) passes every element as an argument: 100k+ of them (a pod with 30k containers) overflow the stack. */
 function appendAll<T>(into: T[], more: readonly T[]): void {
@@ -42,8 +50,8 @@ function diffArrays(before: unknown[], after: unknown[], path: string): Operatio
     return before.flatMap((item, i) => diff(item, after[i], `${path}/${i}`));
   }
   const inserts = insertionsOnly(before, after);
-  if (inserts) return inserts.map((j) => ({ op: 'add', path: `${path}/${j}`, value: structuredClone(after[j]) }));
-  return [{ op: 'replace', path, value: structuredClone(after) }];
+  if (inserts) return inserts.map((j) => ({ op: 'add', path: `${path}/${j}`, value: cloneJson(after[j]) }));
+  return [{ op: 'replace', path, value: cloneJson(after) }];
 }
 
 /** Indexes of `after` that were inserted, when `before` survives in `after` unchanged and in order. */

@@ -1,5 +1,6 @@
 // The shape both injection planners share: volumes, one init container placed first, and one mount
 // in each selected container. Collisions are all checked before anything changes.
+import { cloneJson } from '../json.js';
 import { arrayAt, containsAll, findByName, initContainerPresence, isJson, presence, type Json } from './pod.js';
 import type { Picker } from './targets.js';
 
@@ -68,19 +69,19 @@ export function applyInjection(sel: Selection, inj: Injection): boolean {
   let changed = false;
   for (const v of inj.volumes) {
     if (presence(Array.isArray(spec.volumes) ? spec.volumes : [], v) === 'absent') {
-      arrayAt(spec, 'volumes')!.push(structuredClone(v));
+      arrayAt(spec, 'volumes')!.push(cloneJson(v));
       changed = true;
     }
   }
   if (initContainerPresence(Array.isArray(spec.initContainers) ? spec.initContainers : [], inj.initContainer) === 'absent') {
     // First: what it writes must exist before any other init container (or the app) starts.
-    arrayAt(spec, 'initContainers')!.unshift(structuredClone(inj.initContainer));
+    arrayAt(spec, 'initContainers')!.unshift(cloneJson(inj.initContainer));
     changed = true;
   }
   for (const c of sel.targets) {
     const mounts = arrayAt(c, 'volumeMounts')!;
     if (!mounts.some((m) => containsAll(m, inj.mount))) {
-      mounts.push(structuredClone(inj.mount));
+      mounts.push(cloneJson(inj.mount));
       changed = true;
     }
   }

@@ -11,6 +11,7 @@ import { NO_FACTS, type ClusterFacts } from './facts.js';
 import type { FactProblem } from './fact-problem.js';
 import { missingSecretProblems } from './missing-secrets.js';
 import { placementCapacityProblem } from './placement-capacity.js';
+import { plannedCopy } from './planned.js';
 import { excludedRelease } from './release.js';
 import { statusOf, type StepOutcome } from './step.js';
 import { planTrustBundle } from './trust-bundle.js';
@@ -42,7 +43,7 @@ export function mutatePod(pod: Json, namespace: string, policy: Policy, facts: C
   const optedOut = podAnnotation(pod, ANN_SKIP) === 'true';
   if (optedOut && !policy.spec.allowOptOut) warnings.push(`${ANN_SKIP} ignored: policy ${policy.name} does not allow opt-out`);
 
-  const planned = structuredClone(pod);
+  const planned = plannedCopy(pod);
   const steps = plan(planned, c.role, namespace, policy);
   const known = factProblems(c.role, namespace, policy, steps, facts);
   // The incident itself: an unpinned nifi-ca mints a new CA key wherever it is rescheduled. Said on every

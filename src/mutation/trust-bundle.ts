@@ -1,3 +1,4 @@
+import { cloneJson } from '../json.js';
 import type { TrustBundleSpec } from '../policy/types.js';
 import {
   BUNDLE_VOLUME,
@@ -55,9 +56,9 @@ export function trustBundleItems(tb: TrustBundleSpec, runAsUser?: number, mode: 
       '--type', tb.format,
       ...(usesPassword ? ['--password-env', ENV_PASSWORD] : []),
     ],
-    ...(usesPassword ? { env: [structuredClone(password)] } : {}),
-    resources: structuredClone(tb.initContainer.resources),
-    securityContext: { ...structuredClone(RESTRICTED), ...(runAsUser === undefined ? {} : { runAsUser }) },
+    ...(usesPassword ? { env: [cloneJson(password)] } : {}),
+    resources: cloneJson(tb.initContainer.resources),
+    securityContext: { ...cloneJson(RESTRICTED), ...(runAsUser === undefined ? {} : { runAsUser }) },
     volumeMounts: [
       { name: BUNDLE_VOLUME, mountPath: INIT_BUNDLE_DIR, readOnly: true },
       { name: TRUSTSTORE_VOLUME, mountPath: INIT_TRUSTSTORE_DIR },
@@ -108,7 +109,7 @@ export function planTrustBundle(pod: Json, tb: TrustBundleSpec): StepOutcome {
       outcome.effective = false;
       continue;
     }
-    arrayAt(c, 'env')!.push(...structuredClone(items.env));
+    arrayAt(c, 'env')!.push(...cloneJson(items.env));
     outcome.state = 'added';
   }
   for (const c of sel.targets) {

@@ -1,6 +1,7 @@
 // Merge wiring: right after the pod's own enrolment init container (tls-toolkit.sh client), an init
 // container adds every bundle CA into the store enrolment wrote, in place. NiFi reads that store with
 // the password enrolment chose, so the chart's containers and values stay exactly as they are.
+import { cloneJson } from '../json.js';
 import type { TrustBundleSpec } from '../policy/types.js';
 import { BUNDLE_VOLUME, ENV_PASSWORD, INIT_BUNDLE_DIR, INIT_TARGET_DIR, MERGE_CONTAINER } from './names.js';
 import { RESTRICTED } from './injection.js';
@@ -25,9 +26,9 @@ export function trustMergeItems(tb: TrustBundleSpec, runAsUser: number, mode: nu
     command: ['nifi-ca-guard'],
     args: ['truststore', '--merge', '--bundle', BUNDLE_PATH, '--out', `${INIT_TARGET_DIR}/${m.store}`, '--type', m.storeType, ...passwordArgs],
     ...(fromPolicy ? { env: [passwordEnv(tb)] } : {}),
-    resources: structuredClone(tb.initContainer.resources),
+    resources: cloneJson(tb.initContainer.resources),
     // Enrolment's uid: the store and its directory are that user's, and the merge renames a new file in.
-    securityContext: { ...structuredClone(RESTRICTED), runAsUser },
+    securityContext: { ...cloneJson(RESTRICTED), runAsUser },
     volumeMounts: [
       { name: BUNDLE_VOLUME, mountPath: INIT_BUNDLE_DIR, readOnly: true },
       { name: m.volume, mountPath: INIT_TARGET_DIR },
@@ -81,12 +82,12 @@ export function planTrustMerge(pod: Json, tb: TrustBundleSpec): StepOutcome {
   if (mine === 'conflict') return skip(`init container ${MERGE_CONTAINER} already exists`);
 
   if (volume === 'absent') {
-    arrayAt(spec, 'volumes')!.push(structuredClone(items.volume));
+    arrayAt(spec, 'volumes')!.push(cloneJson(items.volume));
     outcome.state = 'added';
   }
   if (mine === 'absent') {
     const list = arrayAt(spec, 'initContainers')!;
-    list.splice(list.indexOf(after) + 1, 0, structuredClone(items.initContainer));
+    list.splice(list.indexOf(after) + 1, 0, cloneJson(items.initContainer));
     outcome.state = 'added';
   }
   if (outcome.state === 'added') outcome.notes = [`added trust merge after ${m.after} into ${m.volume}:${m.store} from Secret ${tb.secretName}`];
