@@ -82,9 +82,16 @@ jdk:
 test-java: jdk build
 	@$(call timed,npx mocha --config .mocharc.java.json)
 
+# Figures, never assertions (README "Performance"): the handler in process, the pure core, CLI start-up,
+# then the same-run comparison of the bare node:https ceiling and `serve` (wrk and hey from Debian's
+# packages) and the soak (SOAK_SECONDS, default 600). BENCH_ROUNDS, BENCH_SECONDS, BENCH_RSS_SECONDS tune it.
 bench: build
+	@bash hack/install-bench-tools.sh
+	$(NODE) dist/test/bench/handler.bench.js
 	$(NODE) --expose-gc dist/test/bench/mutate.bench.js
 	$(NODE) dist/test/bench/startup.bench.js
+	$(NODE) dist/test/bench/compare.js
+	@$(call timed,$(NODE) dist/test/bench/soak.js)
 
 # Not asserted: figures for sizing (the Deployment's memory limit). BENCH_IDLE_CONNECTIONS=3000 by default.
 bench-abuse: build

@@ -1,5 +1,5 @@
 import type { ClusterFacts } from '../mutation/facts.js';
-import { mutateUnder } from '../mutation/resolve.js';
+import { concernsAnyPolicy, mutateUnder } from '../mutation/resolve.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { Role } from '../mutation/result.js';
 import { warning } from '../mutation/warnings.js';
@@ -57,7 +57,8 @@ export function admit(body: unknown, policies: PolicySet, facts?: ClusterFacts):
   }
   // The namespace of a pod being created may be absent from the object; the request carries it.
   const namespace = request.namespace || String((request.object.metadata as { namespace?: unknown })?.namespace ?? 'default');
-  const tooLarge = podTooLarge(request.object);
+  // The size bound protects planning; a pod no policy selects is not planned for, so not walked either.
+  const tooLarge = concernsAnyPolicy(request.object, namespace, policies) ? podTooLarge(request.object) : undefined;
   if (tooLarge !== undefined) {
     // Allowed, not refused: with failurePolicy Fail a refusal would block the pod for its size alone.
     return {

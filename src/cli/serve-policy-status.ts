@@ -20,7 +20,7 @@ export function startPolicyStatusWriter(
   store: PolicyStore,
   judgements: PolicyJudgements,
   facts: () => ClusterFacts,
-): { stop(): Promise<void> } {
+): { stop(): Promise<void>; changed(): void } {
   const writer = startPolicyStatus({
     api: control.api,
     judgements,

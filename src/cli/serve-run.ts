@@ -11,7 +11,7 @@ import { PolicyJudgements } from '../policy/judgements.js';
 import { NO_FACTS } from '../mutation/facts.js';
 import { watchPolicyFile } from '../policy/file-watch.js';
 import type { ClusterPolicyWatch } from '../policy/cluster-source.js';
-import type { ClusterFacts } from '../mutation/facts.js';
+import type { LiveFacts } from '../cluster/live-facts.js';
 import type { ClusterControl } from './serve-leader.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
@@ -75,7 +75,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   const judgements = config.watchPolicies ? new PolicyJudgements() : undefined;
   const cluster = judgements ? await startClusterWatch(store, readiness, logger, judgements) : undefined;
   // Cluster facts (metadata of Nodes, NiFi pods, trust Secrets) for the warnings that need them.
-  let facts: { facts(): ClusterFacts; stop(): Promise<void> } | undefined;
+  let facts: LiveFacts | undefined;
   if (config.watchPolicies && config.clusterFacts) {
     try {
       facts = await (await import('./serve-facts.js')).startServeFacts(store, logger);
@@ -129,7 +129,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   // The replica's one Lease election, for everything one replica alone writes (the self-managed TLS
   // Secret and caBundles, policy status and Events). Loaded only when needed: the Kubernetes client is heavy.
   let control: ClusterControl | undefined;
-  let statusWriter: { stop(): Promise<void> } | undefined;
+  let statusWriter: { stop(): Promise<void>; changed(): void } | undefined;
   if (selfManaged || judgements) {
     try {
       const { startClusterControl } = await import('./serve-leader.js');
@@ -146,6 +146,8 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
         // TrustSecretsFound from the live facts; without them (--cluster-facts=false) the condition is left out.
         const live = facts;
         statusWriter = startPolicyStatusWriter(config, logger, control, store, judgements, live ? () => live.facts() : () => NO_FACTS);
+        const writer = statusWriter;
+        live?.onChange(() => writer.changed());
       }
     } catch (err) {
       await certificates?.stop();

@@ -26,6 +26,11 @@ export interface LiveFactsOptions {
 export interface LiveFacts {
   /** What is known now; cheap when nothing changed since the last call. */
   facts(): ClusterFacts;
+  /**
+   * `cb` after a watched NiFi pod or trust Secret changed (not Nodes, which change all the time): what a
+   * policy's status says of trust Secrets follows at once rather than at its next resync.
+   */
+  onChange(cb: () => void): void;
   /** Names of what is watched, for the log and tests: "nodes", "pods app=nifi", "Secrets named x". */
   watching(): string[];
   stop(): Promise<void>;
@@ -50,10 +55,15 @@ export function startLiveFacts(opts: LiveFactsOptions): LiveFacts {
   const bump = (): void => {
     generation++;
   };
-  const watch = (o: Pick<MetadataWatchOptions, 'path' | 'what' | 'labelSelector' | 'fieldSelector' | 'skip'>): MetadataWatch =>
-    new MetadataWatch({ ...opts.watch, ...o, kubeconfig: opts.kubeconfig, logger, onChange: bump });
+  const listeners: Array<() => void> = [];
+  const bumpAndTell = (): void => {
+    bump();
+    for (const l of listeners) l();
+  };
+  const watch = (o: Pick<MetadataWatchOptions, 'path' | 'what' | 'labelSelector' | 'fieldSelector' | 'skip'>, onChange = bumpAndTell): MetadataWatch =>
+    new MetadataWatch({ ...opts.watch, ...o, kubeconfig: opts.kubeconfig, logger, onChange });
 
-  const nodes = watch({ path: '/api/v1/nodes', what: 'nodes' });
+  const nodes = watch({ path: '/api/v1/nodes', what: 'nodes' }, bump);
   const pods = new Map<string, MetadataWatch>();
   const secrets = new Map<string, MetadataWatch>();
   let followed: PolicySet | undefined;
@@ -130,6 +140,9 @@ export function startLiveFacts(opts: LiveFactsOptions): LiveFacts {
       follow();
       if (cached?.generation !== generation) cached = { generation, facts: build() };
       return cached.facts;
+    },
+    onChange: (cb) => {
+      listeners.push(cb);
     },
     watching: () => ['nodes', ...[...pods.keys()].map((q) => `pods ${q}`), ...[...secrets.keys()].map((n) => `Secrets named ${n}`)],
     stop: async () => {

@@ -30,3 +30,17 @@ export function mutateUnder(pod: Json, namespace: string, set: PolicySet, facts:
     steps: [],
   };
 }
+
+/**
+ * Whether mutateUnder could do anything for this pod (plan, warn or refuse to choose): false for the pods
+ * no policy in force selects, which the webhook then answers without looking further into them.
+ */
+export function concernsAnyPolicy(pod: Json, namespace: string, set: PolicySet): boolean {
+  const r = resolvePolicy(set, namespace);
+  const labels = podLabels(pod);
+  const policies = r.kind === 'policy' ? [r.policy] : r.policies;
+  return policies.some((p) => {
+    const c = classify(labels, namespace, p);
+    return c.role !== 'none' || c.ambiguous;
+  });
+}

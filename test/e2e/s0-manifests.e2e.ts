@@ -137,6 +137,10 @@ describe('e2e: manifests', function () {
       { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: ['nifi-ca-guard'], verbs: ['get', 'patch'] },
       { apiGroups: ['nifi-ca-guard.io'], resources: ['nifitrustpolicies/status'], verbs: ['get', 'update'] },
+      // cluster facts: metadata of Nodes and pods, and only the trust Secret by name
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['nifi-ca-trust'], verbs: ['list', 'watch'] },
     ]);
     expect(get('Role', 'nifi-ca-guard').rules).to.deep.equal([
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },

@@ -2,7 +2,8 @@
 // ServiceAccount (manifests/base/rbac.yaml: nifitrustpolicies/status, Events in namespace default, the
 // Lease): an object the schema lets through but the webhook refuses shows Ready False with the field path
 // in `kubectl get` and `kubectl describe` (with an Event), pods keep the last good version meanwhile, and
-// the fix turns it True. Two policies claiming one namespace both show Conflict.
+// the fix turns it True. Two policies claiming one namespace both show Conflict. TrustSecretsFound follows
+// the trust Secret of a namespace the policy governs (from the webhook's metadata watch of that name).
 import { expect } from 'chai';
 import { createNamespace, deleteNamespace, fixture, type Pod } from './support/cluster.js';
 import { antiAffinityAgainst, POLICY_ANNOTATION } from './support/expect-mutation.js';
@@ -37,6 +38,18 @@ async function preview(ns: string): Promise<Pod> {
   return JSON.parse(r.stdout) as Pod;
 }
 
+const TRUST_SECRET = 'nifi-ca-trust';
+
+/** The policy's trust Secret (the built-in name): its existence is all the status looks at. */
+async function createTrustSecret(): Promise<void> {
+  await kubectlOk(['-n', NS, 'create', 'secret', 'generic', TRUST_SECRET, '--from-literal=ca-bundle.pem=placeholder']);
+}
+
+async function trustCondition(name: string): Promise<string> {
+  const out = await kubectlOk(['get', 'ntp', name, '-o', 'jsonpath={.status.conditions[?(@.type=="TrustSecretsFound")].status} {.status.conditions[?(@.type=="TrustSecretsFound")].reason}']);
+  return out.trim();
+}
+
 async function waitMode(ns: string, policyName: string, mode: 'required' | 'preferred'): Promise<void> {
   await eventually(`NiFi pods in ${ns} admitted under ${policyName} (${mode})`, async () => {
     const p = await preview(ns);
@@ -49,6 +62,7 @@ describe('e2e: NiFiTrustPolicy status and Events', function () {
 
   before(async () => {
     await createNamespace(NS);
+    await createTrustSecret();
     await ensureWebhook(POLICY_REQUIRED, { watchPolicies: true });
   });
 
@@ -97,6 +111,20 @@ describe('e2e: NiFiTrustPolicy status and Events', function () {
     expect(await kubectlOk(['describe', 'ntp', OTHER])).to.match(/Warning\s+Conflict\s+.*also claimed by policy e2e-status/);
     await kubectlOk(['delete', 'ntp', OTHER]);
     await eventually(`${NAME} in force again`, async () => ((await readyColumns(NAME)).startsWith('True InForce') ? true : undefined), { timeoutMs: 30_000 });
+  });
+
+  it('TrustSecretsFound follows the trust Secret: True while it exists; deleted, False TrustSecretMissing naming the namespace, with a Warning Event; recreated, True', async () => {
+    await kubectlOk(['apply', '-f', '-'], { input: policy(NAME, { namespaces: [NS] }) });
+    await eventually(`${NAME} TrustSecretsFound True`, async () => ((await trustCondition(NAME)) === 'True Found' ? true : undefined), { timeoutMs: 30_000 });
+    await kubectlOk(['-n', NS, 'delete', 'secret', TRUST_SECRET]);
+    await eventually(`${NAME} TrustSecretsFound False`, async () => ((await trustCondition(NAME)) === 'False TrustSecretMissing' ? true : undefined), { timeoutMs: 30_000 });
+    const message = await kubectlOk(['get', 'ntp', NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="TrustSecretsFound")].message}']);
+    expect(message).to.equal(`Secret ${TRUST_SECRET} missing in namespace(s) ${NS} (NiFi pods there hang in ContainerCreating)`);
+    await eventually('a Warning TrustSecretMissing Event in describe', async () => (/Warning\s+TrustSecretMissing\s+/.test(await kubectlOk(['describe', 'ntp', NAME])) ? true : undefined), { timeoutMs: 30_000 });
+    // Ready is about the policy itself: a missing Secret does not take it out of force.
+    expect(await readyColumns(NAME)).to.match(/^True InForce/);
+    await createTrustSecret();
+    await eventually(`${NAME} TrustSecretsFound True again`, async () => ((await trustCondition(NAME)) === 'True Found' ? true : undefined), { timeoutMs: 30_000 });
   });
 
   it('the ServiceAccount may update policy status and create Events in default, and not edit policies or create Events elsewhere', async () => {

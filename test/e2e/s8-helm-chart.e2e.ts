@@ -128,7 +128,11 @@ describe('e2e: the Helm chart on Kubernetes 1.20', function () {
       [true, 'list', 'nifitrustpolicies.nifi-ca-guard.io', ''],
       [true, 'watch', 'nifitrustpolicies.nifi-ca-guard.io', ''],
       [false, 'create', 'nifitrustpolicies.nifi-ca-guard.io', ''],
-      [false, 'list', 'pods', NS],
+      // cluster facts: pod metadata may be listed, never a pod read or changed; Secrets only by the trust name
+      [true, 'list', 'pods', NS],
+      [false, 'get', 'pods', NS],
+      [false, 'delete', 'pods', NS],
+      [false, 'list', 'secrets', NS],
       [false, 'get', 'configmaps', NS],
     ] as const) {
       it(`${allowed ? 'may' : 'may not'} ${verb} ${resource}${namespace ? ` in ${namespace}` : ''}`, async () => {
