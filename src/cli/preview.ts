@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { builtinPolicy, loadPolicyFile } from '../policy/load.js';
 import { coverage } from '../preview/coverage.js';
+import { previewFacts } from '../preview/facts.js';
 import { previewObject, type PreviewItem } from '../preview/preview.js';
 import { exitStatus } from '../errors.js';
 import { CheckFailed } from './errors.js';
@@ -14,6 +15,7 @@ interface PreviewOptions {
   output: 'yaml' | 'json' | 'patch';
   namespace: string;
   failOnUnmatched?: boolean;
+  nodes?: number;
 }
 
 export function registerPreview(program: Command): void {
@@ -24,6 +26,7 @@ export function registerPreview(program: Command): void {
     .option('--policy <file>', 'NiFiTrustPolicy file (default: the built-in policy)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json', 'patch']).default('yaml'))
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('--nodes <n>', "the cluster's nodes (distinct values of the policy's placement.topologyKey): warns when required anti-affinity cannot place the NiFi pods in the files plus nifi-ca", nodeCount)
     .option('--fail-on-unmatched', `exit ${exitStatus('CheckFailed')} when a workload that looks like NiFi or a nifi-ca gets no role (output is still printed)`)
     .addHelpText(
       'after',
@@ -47,7 +50,8 @@ function runPreview(opts: PreviewOptions): void {
   checkNamespaceFlag(opts.namespace);
   const policy = opts.policy ? loadPolicyFile(opts.policy) : builtinPolicy();
   const { objects } = readObjects(opts.filename);
-  const items = objects.map((o) => previewObject(o, opts.namespace, policy));
+  const facts = previewFacts(objects, opts.namespace, opts.nodes);
+  const items = objects.map((o, n) => previewObject(o, opts.namespace, policy, facts(n)));
   const report = coverage(items, policy);
   items.forEach((item, n) => {
     const { warnings, line } = report[n]!;
@@ -72,4 +76,10 @@ function render(items: PreviewItem[], format: PreviewOptions['output']): string 
     return `${JSON.stringify(out, null, 2)}\n`;
   }
   return results.map((r) => stringify(r, { lineWidth: 0 })).join('---\n');
+}
+
+function nodeCount(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of nodes, 1 or more');
+  return n;
 }

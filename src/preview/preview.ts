@@ -1,4 +1,5 @@
 import type { Operation } from 'fast-json-patch';
+import { NO_FACTS, type ClusterFacts } from '../mutation/facts.js';
 import { mutatePod } from '../mutation/mutate.js';
 import { isJson, podLabels, type Json } from '../mutation/pod.js';
 import type { Policy } from '../policy/types.js';
@@ -36,8 +37,11 @@ export function flatten(objects: readonly Json[]): Json[] {
   return expandLists(objects, 'input');
 }
 
-/** Mutates each Pod or workload template exactly as the webhook would; other objects pass through. */
-export function previewObject(obj: Json, defaultNamespace: string, policy: Policy): PreviewItem {
+/**
+ * Mutates each Pod or workload template exactly as the webhook would; other objects pass through.
+ * `facts`: what is known of the cluster around it (previewFacts: the files' own workloads, --nodes).
+ */
+export function previewObject(obj: Json, defaultNamespace: string, policy: Policy, facts: ClusterFacts = NO_FACTS): PreviewItem {
   const meta = isJson(obj.metadata) ? obj.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? `${meta.generateName}*` : '(unnamed)';
   const ref = `${String(obj.kind ?? 'Object')}/${name}`;
@@ -45,7 +49,7 @@ export function previewObject(obj: Json, defaultNamespace: string, policy: Polic
   if (!template) return { ref, result: obj, patch: [], warnings: [], role: 'none', reason: 'not a pod or pod template' };
   const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
   const pod = podFromTemplate(template);
-  const r = mutatePod(pod, namespace, policy);
+  const r = mutatePod(pod, namespace, policy, facts);
   const prefix = pointerPrefix(template);
   return {
     ref,

@@ -235,3 +235,33 @@ spec:
     for (const code of ['0', '1', '2', '3']) expect(res.stdout).to.match(new RegExp(`^  ${code}  \\S`, 'm'));
   });
 });
+
+describe('cli: nifi-ca-guard preview --nodes: placement the cluster cannot satisfy, before installing', () => {
+  const release = repoPath('examples', 'cetic-helm-nifi', 'release.yaml');
+  const policy = repoPath('examples', 'cetic-helm-nifi', 'policy.yaml');
+  const placement = (stderr: string) => stderr.split('\n').filter((l) => l.includes('required anti-affinity:'));
+
+  // The cetic release: StatefulSet nifi with 3 replicas, Deployment nifi-ca with 1, required anti-affinity by host.
+  for (const [nodes, expected] of [
+    ['3', ['Warning: Deployment/nifi-ca: nifi-ca-guard: required anti-affinity: 3 nodes for 3 NiFi + nifi-ca; a pod may stay Pending; use preferred/add nodes', 'Warning: StatefulSet/nifi: nifi-ca-guard: required anti-affinity: 3 nodes for 3 NiFi + nifi-ca; a pod may stay Pending; use preferred/add nodes']],
+    ['1', ['Warning: Deployment/nifi-ca: nifi-ca-guard: required anti-affinity: 1 node for 3 NiFi + nifi-ca; a pod will stay Pending; use preferred/add nodes', 'Warning: StatefulSet/nifi: nifi-ca-guard: required anti-affinity: 1 node for 3 NiFi + nifi-ca; a pod will stay Pending; use preferred/add nodes']],
+    ['4', []],
+    [undefined, []],
+  ] as const) {
+    it(`${nodes === undefined ? 'without --nodes: not known, not said' : `--nodes ${nodes}: ${expected.length === 0 ? 'room for all, silent' : 'said on the CA and the NiFi workload'}`}`, async () => {
+      const r = await runCli(['preview', '-f', release, '--policy', policy, '-n', 'nifi', '-o', 'patch', ...(nodes ? ['--nodes', nodes] : [])]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(placement(r.stderr)).to.deep.equal(expected);
+    });
+  }
+
+  it('refuses a node count that is not a whole number of 1 or more, in one line', async () => {
+    for (const bad of ['0', '-1', '2.5', 'three']) {
+      const r = await runCli(['preview', '-f', release, '--nodes', bad]);
+      expect(r.code, bad).to.equal(2);
+      expect(r.stderr.trim().split('\n'), bad).to.have.length(1);
+      expect(r.stderr).to.include('a whole number of nodes, 1 or more');
+    }
+  });
+});
+

@@ -4,6 +4,8 @@
 // - "trust Secret nifi-ca-trust not in NS ..." while the Secret is missing, and not once it exists;
 // - "required anti-affinity: N nodes for M NiFi + nifi-ca; a pod may stay Pending ..." while the nodes
 //   are too few (and the nifi-ca pod really stays Pending), and not once a node is added.
+// - "CA not pinned: a reschedule mints a new CA key ..." on a nifi-ca pod whose policy does not pin it, and
+//   not under a policy that does (this one needs no cluster facts; it is shown here with the others).
 // It also settles how Kubernetes 1.20 authorises Secrets by name: list and watch with
 // fieldSelector=metadata.name=<name> are allowed by a rule with resourceNames [<name>]; nothing else is.
 import { expect } from 'chai';
@@ -15,6 +17,7 @@ import { eventually } from './support/wait.js';
 
 const NS = 'e2e-facts';
 const TRUST = new RegExp(`^Warning: nifi-ca-guard: trust Secret nifi-ca-trust not in ${NS}: the pod hangs in Init \\(FailedMount\\); create it: ca init$`);
+const UNPINNED = /^Warning: nifi-ca-guard: CA not pinned: a reschedule mints a new CA key; see ca init and spec\.caPinning \(docs\/ca-pinning\.md\)$/;
 const PLACEMENT = /^Warning: nifi-ca-guard: required anti-affinity: (\d+) nodes? for (\d+) NiFi \+ nifi-ca; a pod (may|will) stay Pending; use preferred\/add nodes$/;
 
 /** A NiFi pod that prefers a node of its own, as the charts' StatefulSets do. */
@@ -71,6 +74,7 @@ describe('e2e: warnings from live cluster facts (metadata watches)', function ()
   });
 
   after(async () => {
+    await kubectl(['delete', 'nifitrustpolicy', 'e2e-facts-pinned', '--ignore-not-found']);
     await ensureWebhook(POLICY_REQUIRED);
     await deleteNamespace(NS);
     await deleteAllE2eNodes();
@@ -130,5 +134,23 @@ describe('e2e: warnings from live cluster facts (metadata watches)', function ()
     expect(bound[0]!.spec.nodeName, 'nifi-ca goes to the new node').to.equal('facts-c');
     const again = await create(caPod('nifi-ca-1'));
     expect(placement(again), again.join('\n')).to.equal(undefined);
+  });
+
+  it('a nifi-ca pod whose policy does not pin the CA is warned "CA not pinned"; under a policy that pins it, not', async () => {
+    const unpinned = await create(caPod('ca-unpinned'), true);
+    expect(unpinned.filter((l) => UNPINNED.test(l)), unpinned.join('\n')).to.have.length(1);
+    await kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'nifi-ca-guard.io/v1alpha1', kind: 'NiFiTrustPolicy', metadata: { name: 'e2e-facts-pinned' }, spec: { namespaces: [NS], placement: { mode: 'preferred' }, caPinning: { enabled: true } } }),
+    });
+    // Dry runs until the pod is admitted under the new policy (its annotation says which), then its warnings.
+    const pinned = await eventually('the pinning policy in force', async () => {
+      const r = await kubectl(['-n', NS, 'create', '--dry-run=server', '-o', 'json', '-f', '-'], { input: caPod('ca-pinned') });
+      if (r.code !== 0) throw new Error(r.stderr.trim());
+      const annotations = (JSON.parse(r.stdout) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations ?? {};
+      return annotations['nifi-ca-guard.io/policy'] === 'e2e-facts-pinned' ? r.stderr.split('\n').filter((l) => l.startsWith('Warning: ')) : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 300 });
+    console.log(`      pinned nifi-ca: ${pinned.join(' | ') || 'no warnings'}`);
+    expect(pinned.some((l) => UNPINNED.test(l)), pinned.join('\n')).to.equal(false);
+    await kubectlOk(['delete', 'nifitrustpolicy', 'e2e-facts-pinned']);
   });
 });
