@@ -15,10 +15,10 @@ export function missingSecretProblems(namespace: string, tb: Readonly<TrustBundl
   if (!trust || trust.state === 'skipped') return [];
   const problems: FactProblem[] = [];
   if (facts.secretExists(namespace, tb.secretName) === false) {
-    problems.push({ kind: 'trust-secret-missing', text: `trust Secret ${tb.secretName} not in ${namespace}: the pod hangs in Init (FailedMount); create it: ca init` });
+    problems.push({ kind: 'trust-secret-missing', text: `trust Secret ${tb.secretName} missing in ${namespace}: the pod waits in Init; run ca init` });
   }
   if (passwordSecret(tb) && facts.secretExists(namespace, tb.password.secretName) === false) {
-    problems.push({ kind: 'password-secret-missing', text: `password Secret ${tb.password.secretName} not in ${namespace}: the pod fails (CreateContainerConfigError)` });
+    problems.push({ kind: 'password-secret-missing', text: `password Secret ${tb.password.secretName} missing in ${namespace}: the pod fails (CreateContainerConfigError)` });
   }
   return problems;
 }

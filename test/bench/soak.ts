@@ -61,6 +61,22 @@ function procStatus(pid: number): { rssMiB: number; fds: number } {
 }
 
 /** The serial a fresh handshake is served. */
+/** The V8 heap in use, from serve's own /metrics (prom-client's default metrics): tells heap growth from native. */
+function heapUsedMiB(port: number, ca: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = https.get({ host: '127.0.0.1', port, path: '/metrics', ca, servername: 'localhost', agent: false, timeout: 5_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        const v = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1]);
+        resolve(Number.isFinite(v) ? v / 1024 / 1024 : undefined);
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
 function servedSerial(port: number, ca: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
@@ -251,22 +267,25 @@ async function main(): Promise<void> {
   for (let t = 45_000; t < SECONDS * 1000; t += MINUTE_MS) timers.push(setTimeout(rewritePolicy, t));
 
   const rows: string[] = [];
-  const header = '    t s |  sent |    ok | failed | req/s | p50 ms | p99 ms | RSS MiB | fds';
+  const header = '    t s |  sent |    ok | failed | req/s | p50 ms | p99 ms | RSS MiB | heap MiB | fds';
   console.log(header);
   const samples: { rssMiB: number; fds: number }[] = [];
-  const sample = (): void => {
+  const heaps: number[] = [];
+  const sample = async (): Promise<void> => {
     const t = (Date.now() - start) / 1000;
     const s = procStatus(pid);
+    const heap = await heapUsedMiB(port, ca);
+    if (heap !== undefined) heaps.push(heap);
     samples.push(s);
     const lat = window.latencies.sort((a, b) => a - b);
     const q = (p: number): string => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(1) : '-');
-    const row = `${t.toFixed(0).padStart(7)} | ${String(window.sent).padStart(5)} | ${String(window.ok).padStart(5)} | ${String(window.failed).padStart(6)} | ${(window.ok / (SAMPLE_MS / 1000)).toFixed(0).padStart(5)} | ${q(0.5).padStart(6)} | ${q(0.99).padStart(6)} | ${s.rssMiB.toFixed(1).padStart(7)} | ${String(s.fds).padStart(3)}`;
+    const row = `${t.toFixed(0).padStart(7)} | ${String(window.sent).padStart(5)} | ${String(window.ok).padStart(5)} | ${String(window.failed).padStart(6)} | ${(window.ok / (SAMPLE_MS / 1000)).toFixed(0).padStart(5)} | ${q(0.5).padStart(6)} | ${q(0.99).padStart(6)} | ${s.rssMiB.toFixed(1).padStart(7)} | ${(heap === undefined ? '-' : heap.toFixed(1)).padStart(8)} | ${String(s.fds).padStart(3)}`;
     rows.push(row);
     console.log(row);
     window = newWindow();
   };
   samples.push(procStatus(pid));
-  const sampler = setInterval(sample, SAMPLE_MS);
+  const sampler = setInterval(() => void sample(), SAMPLE_MS);
 
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   clearInterval(pacer);
@@ -274,7 +293,7 @@ async function main(): Promise<void> {
   for (const t of timers) clearTimeout(t);
   // Let in-flight requests finish before the last sample.
   for (let i = 0; i < 100 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  sample();
+  await sample();
   agent.destroy();
   const exit = await stop(server);
   rmSync(dir, { recursive: true, force: true });
@@ -285,7 +304,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `soak: ${total.sent} requests in ${SECONDS} s, ${total.ok} answered 200, ${total.failed} failed${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
-      `RSS MiB first ${rss[0]!.toFixed(1)}, max ${Math.max(...rss).toFixed(1)}, last ${rss[rss.length - 1]!.toFixed(1)}; fds first ${fds[0]}, max ${Math.max(...fds)}, last ${fds[fds.length - 1]}`,
+      `RSS MiB first ${rss[0]!.toFixed(1)}, max ${Math.max(...rss).toFixed(1)}, last ${rss[rss.length - 1]!.toFixed(1)}; heap used MiB first ${heaps[0]?.toFixed(1) ?? '-'}, max ${heaps.length ? Math.max(...heaps).toFixed(1) : '-'}, last ${heaps[heaps.length - 1]?.toFixed(1) ?? '-'}; fds first ${fds[0]}, max ${Math.max(...fds)}, last ${fds[fds.length - 1]}`,
       `certificate rotations ${rotations.length}, served ${served.length} (lag s: ${served.map((r) => r.lag!.toFixed(1)).join(', ') || '-'}); server logged ${serverLog.tlsReloads} reloads, ${serverLog.skipped} skipped reads`,
       `policy rewrites ${policyN - 1}, server reloaded ${serverLog.policyReloads}, rejected ${serverLog.rejected}, answers followed after (s): ${policyLags.map((l) => l.toFixed(1)).join(', ') || '-'}`,
       `server: ${serverLog.admissions} admission log lines, ${serverLog.errors} error lines, exit code ${exit}`,

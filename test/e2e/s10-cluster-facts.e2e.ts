@@ -16,7 +16,7 @@ import { ensureWebhook, POLICY_REQUIRED, webhook } from './support/suite.js';
 import { eventually } from './support/wait.js';
 
 const NS = 'e2e-facts';
-const TRUST = new RegExp(`^Warning: nifi-ca-guard: trust Secret nifi-ca-trust not in ${NS}: the pod hangs in Init \\(FailedMount\\); create it: ca init$`);
+const TRUST = new RegExp(`^Warning: nifi-ca-guard: trust Secret nifi-ca-trust missing in ${NS}: the pod waits in Init; run ca init$`);
 const UNPINNED = /^Warning: nifi-ca-guard: CA not pinned: a reschedule mints a new CA key; see ca init and spec\.caPinning \(docs\/ca-pinning\.md\)$/;
 const PLACEMENT = /^Warning: nifi-ca-guard: required anti-affinity: (\d+) nodes? for (\d+) NiFi \+ nifi-ca; a pod (may|will) stay Pending; use preferred\/add nodes$/;
 

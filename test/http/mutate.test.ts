@@ -207,7 +207,7 @@ describe('POST /mutate with cluster facts', () => {
     const after = (await postReview(srv.port, srv.ca, exampleReview())).json();
     expect(after.response.warnings).to.include.members([
       'nifi-ca-guard: required anti-affinity: 1 node for 1 NiFi + nifi-ca; a pod will stay Pending; use preferred/add nodes',
-      'nifi-ca-guard: trust Secret nifi-ca-trust not in nifi: the pod hangs in Init (FailedMount); create it: ca init',
+      'nifi-ca-guard: trust Secret nifi-ca-trust missing in nifi: the pod waits in Init; run ca init',
     ]);
     expect(after.response.auditAnnotations['cluster-problems']).to.equal('placement-unsatisfiable,trust-secret-missing');
     expect(after.response.patch, 'the same patch either way').to.equal(before.response.patch);

@@ -38,7 +38,7 @@ interface Case {
 }
 
 const PLACEMENT = /required anti-affinity: \d+ /;
-const SECRET = /(trust|password) Secret .* not in /;
+const SECRET = /(trust|password) Secret .* missing in /;
 
 const cases: Case[] = [
   {
@@ -137,7 +137,7 @@ const cases: Case[] = [
     name: 'trust Secret known missing',
     pod: nifiPod(),
     facts: factsFrom({ secrets: new Set(), secretsChecked: new Set([`${NS}/nifi-ca-trust`]) }),
-    want: ['trust Secret nifi-ca-trust not in nifi: the pod hangs in Init (FailedMount); create it: ca init'],
+    want: ['trust Secret nifi-ca-trust missing in nifi: the pod waits in Init; run ca init'],
     audit: 'trust-secret-missing',
   },
   {
@@ -149,7 +149,7 @@ const cases: Case[] = [
     }),
     spec: { trustBundle: { wiring: 'merge', merge: { after: 'cert-request', volume: 'config-data', store: 'certs/truststore.jks', passwordFile: 'certs/config.json', passwordKey: 'trustStorePassword' } } },
     facts: factsFrom({ secrets: new Set(), secretsChecked: new Set([`${NS}/nifi-ca-trust`]) }),
-    want: ['trust Secret nifi-ca-trust not in nifi: the pod hangs in Init (FailedMount); create it: ca init'],
+    want: ['trust Secret nifi-ca-trust missing in nifi: the pod waits in Init; run ca init'],
     audit: 'trust-secret-missing',
   },
   {
@@ -182,7 +182,7 @@ const cases: Case[] = [
     pod: nifiPod(),
     spec: { trustBundle: { password: { secretName: 'nifi-tls-pw', key: 'pw' } } },
     facts: factsFrom({ secrets: new Set([`${NS}/nifi-ca-trust`]), secretsChecked: new Set([`${NS}/nifi-ca-trust`, `${NS}/nifi-tls-pw`]) }),
-    want: ['password Secret nifi-tls-pw not in nifi: the pod fails (CreateContainerConfigError)'],
+    want: ['password Secret nifi-tls-pw missing in nifi: the pod fails (CreateContainerConfigError)'],
     audit: 'password-secret-missing',
   },
   {
@@ -192,8 +192,8 @@ const cases: Case[] = [
     facts: factsFrom({ nodes: hosts(1), pods: nifiPods(0), secrets: new Set(), secretsChecked: new Set([`${NS}/nifi-ca-trust`, `${NS}/nifi-tls-pw`]) }),
     want: [
       'required anti-affinity: 1 node for 1 NiFi + nifi-ca; a pod will stay Pending; use preferred/add nodes',
-      'trust Secret nifi-ca-trust not in nifi: the pod hangs in Init (FailedMount); create it: ca init',
-      'password Secret nifi-tls-pw not in nifi: the pod fails (CreateContainerConfigError)',
+      'trust Secret nifi-ca-trust missing in nifi: the pod waits in Init; run ca init',
+      'password Secret nifi-tls-pw missing in nifi: the pod fails (CreateContainerConfigError)',
     ],
     audit: 'placement-unsatisfiable,trust-secret-missing,password-secret-missing',
   },
@@ -228,6 +228,12 @@ describe('mutation: warnings from cluster facts', () => {
       expect(withFacts.patch, c.name).to.deep.equal(without.patch);
       expect(withFacts.steps, c.name).to.deep.equal(without.steps);
     }
+  });
+
+  it('with the default Secret name, a namespace of up to 30 characters is said whole (the e2e namespaces are 18)', () => {
+    const ns = 'n'.repeat(30);
+    const r = mutatePod(nifiPod(), ns, policyWith({}), factsFrom({ secrets: new Set(), secretsChecked: new Set([`${ns}/nifi-ca-trust`]) }));
+    expect(r.warnings).to.include(`nifi-ca-guard: trust Secret nifi-ca-trust missing in ${ns}: the pod waits in Init; run ca init`);
   });
 
   it('long names are cut at the warning limit, never beyond', () => {

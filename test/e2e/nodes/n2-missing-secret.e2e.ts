@@ -35,7 +35,7 @@ describe('nodes: a NiFi pod whose trust Secret is missing', () => {
     console.log(`      kubectl: ${warning}`);
     expect(warning, created.stderr).to.be.a('string');
     // Cluster facts (the installed webhook watches trust Secrets by name): the missing Secret is named at admission.
-    const missing = created.stderr.split('\n').find((l) => l === `Warning: nifi-ca-guard: trust Secret nifi-ca-trust not in ${NS}: the pod hangs in Init (FailedMount); create it: ca init`);
+    const missing = created.stderr.split('\n').find((l) => l === `Warning: nifi-ca-guard: trust Secret nifi-ca-trust missing in ${NS}: the pod waits in Init; run ca init`);
     console.log(`      kubectl: ${missing}`);
     expect(missing, created.stderr).to.be.a('string');
 
