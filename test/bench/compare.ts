@@ -12,6 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, spawnCli } from '../support/cli.js';
+import { IMAGE_NODE_OPTIONS } from './image-options.js';
 import { benchReviewText } from './review.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -116,12 +117,13 @@ const bare = (port: number) => spawn(NODE, [bareScript, String(port), cert, key]
 // serve logs one line per admission: to a file, as a container runtime would take it (not a pipe no one reads).
 const serve = (port: number) => {
   const log = openSync(logFile, 'a');
-  const child = spawnCli(['serve', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', cert, '--tls-key', key], { stdio: ['ignore', 'ignore', log] });
+  const child = spawnCli(['serve', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', cert, '--tls-key', key], { stdio: ['ignore', 'ignore', log], env: { NODE_OPTIONS: IMAGE_NODE_OPTIONS } });
   closeSync(log);
   return child;
 };
 
 console.log(`same-run comparison, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
+console.log(`serve with NODE_OPTIONS=${IMAGE_NODE_OPTIONS || '(none)'} as the image sets it; its log to a file`);
 console.log(`review ${Buffer.byteLength(benchReviewText())} bytes; wrk -t1 -c10 ${SECONDS} s; hey -c10 -q20 ${SECONDS} s; RSS after ${RSS_SECONDS} s at saturation; ${ROUNDS} rounds`);
 const results: Record<'bare' | 'serve', Figures[]> = { bare: [], serve: [] };
 try {

@@ -16,6 +16,7 @@ import { generateReview } from '../fuzz/generate.js';
 import { fuzzPolicies } from '../fuzz/policies.js';
 import { Rng } from '../fuzz/prng.js';
 import { runCli, spawnCli } from '../support/cli.js';
+import { IMAGE_NODE_OPTIONS } from './image-options.js';
 
 const SECONDS = positive('SOAK_SECONDS', 600);
 const RATE = positive('SOAK_RATE', 200);
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   const server = spawnCli(
     ['serve', '--host', '127.0.0.1', '--port', '0', '--tls-cert', join(tlsDir, 'tls.crt'), '--tls-key', join(tlsDir, 'tls.key'),
       '--policy', policyFile, '--reload-interval-ms', '1000', '--shutdown-delay-ms', '0'],
+    { env: { NODE_OPTIONS: IMAGE_NODE_OPTIONS } }, // as the image runs it
   );
   const serverLog = { errors: 0, tlsReloads: 0, policyReloads: 0, rejected: 0, skipped: 0, admissions: 0 };
   // serve logs JSON lines to stderr; stdout stays free for command output.
