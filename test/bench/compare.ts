@@ -1,5 +1,6 @@
-// `make bench`, the same-run comparison: the bare node:https ceiling (bare-server.ts) and `serve`, one
-// after the other on this machine, BENCH_ROUNDS times (default 2), with the benchmark review (review.ts):
+// `make bench`, the same-run comparison: the bare node:https ceiling (bare-server.ts), express alone
+// with a fixed reply (express-server.ts: the ceiling while keeping express) and `serve`, one after the
+// other on this machine, BENCH_ROUNDS times (default 2), with the benchmark review (review.ts):
 //   throughput and p99 at saturation   wrk -t1 -c10 for BENCH_SECONDS (default 10) after a 3 s warm-up;
 //   p99 at a steady 200 req/s           hey -z BENCH_SECONDS -c 10 -q 20;
 //   RSS after BENCH_RSS_SECONDS (default 60) at saturation (wrk again), read from /proc.
@@ -97,7 +98,7 @@ async function measure(name: string, start: (port: number) => ChildProcess): Pro
     const steadyP99ms = hey(url, SECONDS);
     const long = wrk(url, RSS_SECONDS);
     const figures = { rps: sat.rps, p99ms: sat.p99ms, steadyP99ms, rssMB: rssMB(child.pid!), errors: sat.errors + long.errors };
-    console.log(`${name.padEnd(6)} ${figures.rps.toFixed(0).padStart(7)} req/s  p99 ${figures.p99ms.toFixed(2).padStart(6)} ms  p99@200/s ${figures.steadyP99ms.toFixed(2).padStart(6)} ms  RSS after ${RSS_SECONDS} s at saturation ${figures.rssMB.toFixed(1)} MB  errors ${figures.errors}`);
+    console.log(`${name.padEnd(7)} ${figures.rps.toFixed(0).padStart(7)} req/s  p99 ${figures.p99ms.toFixed(2).padStart(6)} ms  p99@200/s ${figures.steadyP99ms.toFixed(2).padStart(6)} ms  RSS after ${RSS_SECONDS} s at saturation ${figures.rssMB.toFixed(1)} MB  errors ${figures.errors}`);
     return figures;
   } finally {
     child.kill('SIGTERM');
@@ -113,7 +114,9 @@ const key = join(certs, 'tls.key');
 const bareScript = fileURLToPath(new URL('./bare-server.js', import.meta.url));
 const logFile = join(dir, 'serve.log');
 
+const expressScript = fileURLToPath(new URL('./express-server.js', import.meta.url));
 const bare = (port: number) => spawn(NODE, [bareScript, String(port), cert, key], { stdio: 'ignore' });
+const expressOnly = (port: number) => spawn(NODE, [expressScript, String(port), cert, key], { stdio: 'ignore' });
 // serve logs one line per admission: to a file, as a container runtime would take it (not a pipe no one reads).
 const serve = (port: number) => {
   const log = openSync(logFile, 'a');
@@ -125,10 +128,11 @@ const serve = (port: number) => {
 console.log(`same-run comparison, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
 console.log(`serve with NODE_OPTIONS=${IMAGE_NODE_OPTIONS || '(none)'} as the image sets it; its log to a file`);
 console.log(`review ${Buffer.byteLength(benchReviewText())} bytes; wrk -t1 -c10 ${SECONDS} s; hey -c10 -q20 ${SECONDS} s; RSS after ${RSS_SECONDS} s at saturation; ${ROUNDS} rounds`);
-const results: Record<'bare' | 'serve', Figures[]> = { bare: [], serve: [] };
+const results: Record<'bare' | 'express' | 'serve', Figures[]> = { bare: [], express: [], serve: [] };
 try {
   for (let r = 0; r < ROUNDS; r++) {
     results.bare.push(await measure('bare', bare));
+    results.express.push(await measure('express', expressOnly));
     results.serve.push(await measure('serve', serve));
   }
 } finally {
@@ -139,10 +143,13 @@ const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const med = (who: 'bare' | 'serve', k: keyof Figures) => median(results[who].map((f) => f[k]));
-console.log('\nmedians          bare      serve     serve/bare   target');
+const med = (who: 'bare' | 'express' | 'serve', k: keyof Figures) => median(results[who].map((f) => f[k]));
+console.log('\nmedians          bare   express     serve  express/bare  serve/bare   target (serve)');
 const row = (label: string, k: keyof Figures, digits: number, target: string) =>
-  console.log(`${label.padEnd(16)} ${med('bare', k).toFixed(digits).padStart(8)}  ${med('serve', k).toFixed(digits).padStart(8)}  ${(med('serve', k) / med('bare', k)).toFixed(3).padStart(10)}×   ${target}`);
+  console.log(
+    `${label.padEnd(16)} ${med('bare', k).toFixed(digits).padStart(6)} ${med('express', k).toFixed(digits).padStart(9)} ${med('serve', k).toFixed(digits).padStart(9)}` +
+      `  ${(med('express', k) / med('bare', k)).toFixed(3).padStart(11)}×  ${(med('serve', k) / med('bare', k)).toFixed(3).padStart(9)}×   ${target}`,
+  );
 row('req/s', 'rps', 0, '>= 0.15×');
 row('p99 saturated ms', 'p99ms', 2, '');
 row('p99 @200/s ms', 'steadyP99ms', 2, '<= 2×');
