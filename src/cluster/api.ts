@@ -88,7 +88,7 @@ export function kubeApi(kc: KubeConfig, fieldManager: string): Api {
 }
 
 /** The Status object's message (which says what was refused and to whom), first line only. */
-function statusMessage(text: string): string {
+export function statusMessage(text: string): string {
   try {
     const s = JSON.parse(text) as { message?: unknown };
     if (typeof s.message === 'string' && s.message !== '') return s.message.split('\n')[0]!;

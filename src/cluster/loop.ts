@@ -5,6 +5,11 @@
 export interface Loop {
   /** One round now (after any round in flight); resolves when it is done. The timer keeps running. */
   kick(): Promise<void>;
+  /**
+   * A round `ms` from now: what a watch event asks for. Calls before it runs join it, so a burst of events
+   * (the first list, an apply of many objects) makes one round.
+   */
+  kickSoon(ms: number): void;
   /** No more rounds; resolves once the round in flight (if any) is done. */
   stop(): Promise<void>;
 }
@@ -20,6 +25,7 @@ export function serialLoop(o: LoopOptions): Loop {
   let failures = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let soon: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
   const schedule = (ms: number): void => {
@@ -47,9 +53,18 @@ export function serialLoop(o: LoopOptions): Loop {
 
   return {
     kick,
+    kickSoon: (ms) => {
+      if (stopped || soon) return;
+      soon = setTimeout(() => {
+        soon = undefined;
+        void kick();
+      }, ms);
+      soon.unref();
+    },
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (soon) clearTimeout(soon);
       await running;
     },
   };

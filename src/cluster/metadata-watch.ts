@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { errorLine, statusMessage } from './api.js';
 
 const LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 const WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
@@ -134,7 +135,7 @@ export class MetadataWatch {
     this.failures++;
     const forbidden = err instanceof WatchHttpError && err.status === 403;
     const delayMs = forbidden ? this.backoff.forbiddenMs : Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (this.failures - 1));
-    const fields = { watch: this.opts.what, error: oneLine(err), retryInMs: delayMs };
+    const fields = { watch: this.opts.what, error: errorLine(err), retryInMs: delayMs };
     if (forbidden) {
       // Said once: a policy naming a Secret the install's RBAC does not cover stays "not known" for good.
       if (!this.forbiddenSaid) this.opts.logger.warn(fields, 'cluster facts: forbidden by RBAC; not known (no warnings that need it)');
@@ -311,19 +312,4 @@ async function readLimited(res: IncomingMessage, limit: number): Promise<string>
     if (text.length < limit) text += (c as Buffer).toString('utf8');
   }
   return text.slice(0, limit);
-}
-
-/** The Status object's message (which says what was refused and to whom), first line only. */
-function statusMessage(text: string): string {
-  try {
-    const s = JSON.parse(text) as { message?: unknown };
-    if (typeof s.message === 'string' && s.message !== '') return s.message.split('\n')[0]!;
-  } catch {
-    // not a Status
-  }
-  return text.split('\n')[0]!.slice(0, 200) || 'no message';
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }

@@ -58,8 +58,6 @@ export function startPolicyStatus(o: PolicyStatusOptions): PolicyStatusWriter {
   const writeErrors = new ChangeLog(o.logger, 'writing NiFiTrustPolicy status');
   const eventErrors = new ChangeLog(o.logger, 'recording NiFiTrustPolicy events');
   const remembered = new Map<string, { name: string; count: number }>();
-  let debounce: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   const reconcile = async (name: string): Promise<void> => {
     const path = `${POLICIES}/${encodeURIComponent(name)}`;
@@ -158,19 +156,8 @@ export function startPolicyStatus(o: PolicyStatusOptions): PolicyStatusWriter {
   void loop.kick();
 
   return {
-    changed: () => {
-      if (stopped || debounce) return;
-      debounce = setTimeout(() => {
-        debounce = undefined;
-        void loop.kick();
-      }, o.debounceMs);
-      debounce.unref();
-    },
+    changed: () => loop.kickSoon(o.debounceMs),
     sync: loop.kick,
-    stop: async () => {
-      stopped = true;
-      if (debounce) clearTimeout(debounce);
-      await loop.stop();
-    },
+    stop: () => loop.stop(),
   };
 }

@@ -44,8 +44,6 @@ export function startWebhookFollow(o: WebhookFollowOptions): WebhookFollow {
   const errors = new ChangeLog(o.logger, 'keeping the webhook configuration in step with the policies');
   let lastProblems = '';
   let namespaceNames: boolean | undefined;
-  let debounce: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   /** Whether namespaces carry their name as a label (1.21+); asked once, until it answers. */
   const labelsNamespaces = async (): Promise<boolean> => {
@@ -115,17 +113,8 @@ export function startWebhookFollow(o: WebhookFollowOptions): WebhookFollow {
   void loop.kick();
 
   return {
-    changed: () => {
-      if (stopped) return;
-      if (debounce) clearTimeout(debounce);
-      debounce = setTimeout(() => void loop.kick(), o.debounceMs ?? DEFAULT_DEBOUNCE_MS);
-      debounce.unref();
-    },
+    changed: () => loop.kickSoon(o.debounceMs ?? DEFAULT_DEBOUNCE_MS),
     sync: loop.kick,
-    stop: async () => {
-      stopped = true;
-      if (debounce) clearTimeout(debounce);
-      await loop.stop();
-    },
+    stop: () => loop.stop(),
   };
 }
