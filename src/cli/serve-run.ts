@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { resolveConfig, type ConfigFlags, type RuntimeConfig } from '../config.js';
-import { createLogger, rateLimitedWarn, type Logger } from '../log.js';
+import { bufferedDestination, createLogger, rateLimitedWarn, type Logger } from '../log.js';
 import { builtinPolicy, readPolicyFile } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import type { PolicyDefaults } from '../policy/validate.js';
@@ -19,7 +19,6 @@ import { Readiness } from '../http/readiness.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { readPair, type TlsPair } from '../tls/pair.js';
 import { watchPair, type Reloader } from '../tls/reload.js';
-import { issueCertificates } from '../tls/issue.js';
 import { CliError, oneLine } from './errors.js';
 
 /** Serves until SIGTERM or SIGINT. */
@@ -30,7 +29,7 @@ export async function runServe(flags: ConfigFlags): Promise<void> {
   } catch (err) {
     throw new CliError(oneLine(err));
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, bufferedDestination());
   // Listen for signals before the port opens: a SIGTERM right after "listening" must drain, not kill.
   const signals = awaitSignal();
   let webhook: Webhook;
@@ -64,7 +63,7 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
   const selfManaged = config.tlsMode === 'self-managed';
   let pair: TlsPair;
   try {
-    pair = selfManaged ? placeholderPair() : readPair(config.tlsCert, config.tlsKey);
+    pair = selfManaged ? await placeholderPair() : readPair(config.tlsCert, config.tlsKey);
   } catch (err) {
     throw new CliError(`TLS: ${oneLine(err)}`);
   }
@@ -208,7 +207,9 @@ export async function startWebhook(config: RuntimeConfig, logger: Logger): Promi
  * than a refused handshake. This pair is made in memory, trusted by no one, and never served to the API
  * server: the webhook is not ready until the Secret's pair replaces it.
  */
-function placeholderPair(): TlsPair {
+async function placeholderPair(): Promise<TlsPair> {
+  // Loaded only here: issuing needs node-forge, which a webhook serving a file pair never loads (memory).
+  const { issueCertificates } = await import('../tls/issue.js');
   const issued = issueCertificates(new Date(), { dnsNames: ['localhost'], days: 1, caCommonName: 'nifi-ca-guard placeholder (not ready)' });
   return { cert: issued.cert, key: issued.key, serial: 'placeholder', fingerprint256: 'placeholder', notAfter: new Date().toUTCString() };
 }

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
 import { DEFAULT_POLICY_NAME, DEFAULT_SPEC } from './defaults.js';
 import { PolicyError, PolicyFileError } from './errors.js';
 import { isJson } from '../json.js';
 import { API_VERSION, POLICY_CONFIG_KEY, POLICY_KIND, type Policy } from './types.js';
 import { validatePolicy, type PolicyDefaults } from './validate.js';
+
+// yaml is loaded on the first policy text, not at import: `serve` with the built-in policy and the
+// truststore init container never parse YAML, and loading it costs start-up time and memory.
+const require = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
+const parseAllDocuments = (text: string) => (yaml ??= require('yaml') as typeof import('yaml')).parseAllDocuments(text);
 
 const BUILTIN: Policy = Object.freeze({ name: DEFAULT_POLICY_NAME, spec: DEFAULT_SPEC });
 
