@@ -28,13 +28,25 @@ export function podTooLarge(pod: Record<string, unknown>): string | undefined {
     }
     if (containers > POD_LIMITS.containers) return `${containers} containers, over ${POD_LIMITS.containers}`;
   }
-  let values = 0;
-  const stack: unknown[] = [pod];
+  // Scalars are counted where they sit; only objects and arrays go on the stack (no array per value).
+  let values = 1;
+  const stack: object[] = [pod];
   while (stack.length > 0) {
-    const v = stack.pop();
-    if (++values > POD_LIMITS.values) return `over ${POD_LIMITS.values} JSON values`;
-    if (v !== null && typeof v === 'object') {
-      for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push(child);
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
+      values += v.length;
+      if (values > POD_LIMITS.values) return `over ${POD_LIMITS.values} JSON values`;
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    } else {
+      for (const key in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+        if (++values > POD_LIMITS.values) return `over ${POD_LIMITS.values} JSON values`;
+        const child: unknown = (v as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
     }
   }
   return undefined;

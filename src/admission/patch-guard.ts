@@ -21,7 +21,7 @@ export interface PatchProblem {
  */
 export function patchProblem(object: Record<string, unknown>, patch: readonly Operation[]): PatchProblem | undefined {
   if (patch.length === 0) return undefined;
-  const copies = new WeakSet<object>();
+  const copies = new Set<object>();
   let doc: unknown = object;
   try {
     for (let i = 0; i < patch.length; i++) {
@@ -47,27 +47,30 @@ export function patchProblem(object: Record<string, unknown>, patch: readonly Op
  * token, so an operation there changes only copies; values an earlier operation inserted are copied too
  * before a later one changes them. Stops where the path does not resolve: applyOperation reports that.
  */
-function copyAlong(root: unknown, path: unknown, copies: WeakSet<object>): unknown {
+function copyAlong(root: unknown, path: unknown, copies: Set<object>): unknown {
   if (typeof path !== 'string' || path === '') return root;
-  const owned = (v: object): object => {
-    if (copies.has(v)) return v;
-    const copy = Array.isArray(v) ? v.slice() : { ...v };
-    copies.add(copy);
-    return copy;
-  };
   if (typeof root !== 'object' || root === null) return root;
-  const top = owned(root);
+  const top = owned(root, copies);
   const tokens = path.split('/');
   let parent = top as Record<string, unknown>;
   for (let t = 1; t < tokens.length - 1; t++) {
-    const key = tokens[t]!.replace(/~1/g, '/').replace(/~0/g, '~');
+    const token = tokens[t]!;
+    const key = token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') break;
     if (!Object.prototype.hasOwnProperty.call(parent, key)) break;
     const child = parent[key];
     if (typeof child !== 'object' || child === null) break;
-    const copy = owned(child);
+    const copy = owned(child, copies);
     parent[key] = copy;
     parent = copy as Record<string, unknown>;
   }
   return top;
+}
+
+/** `v` itself when this check made it, else a shallow copy of it, remembered as made. */
+function owned(v: object, copies: Set<object>): object {
+  if (copies.has(v)) return v;
+  const copy = Array.isArray(v) ? v.slice() : { ...v };
+  copies.add(copy);
+  return copy;
 }

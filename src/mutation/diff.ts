@@ -1,9 +1,10 @@
-import { cloneJson, isJson } from '../json.js';
+import { isJson } from '../json.js';
 import { jsonEqual } from './json-equal.js';
 import type { Operation } from 'fast-json-patch';
 
 /** RFC 6901: `~` becomes `~0` and `/` becomes `~1` inside a reference token. */
 export function escapeToken(token: string): string {
+  if (!token.includes('~') && !token.includes('/')) return token;
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -14,44 +15,50 @@ export function escapeToken(token: string): string {
  * Each value is visited once (no equality walk before descending), and a subtree `after` shares with
  * `before` (the planned pod copies only what the webhook may change) is skipped at once.
  * A key whose value is `undefined` counts as absent, as in JSON.
+ * Operation values are `after`'s own (not copies): the patch and the planned pod are read-only from
+ * here on (encoded, printed, checked on copies by the patch guard), so copying them was work for nothing.
  */
 export function diff(before: unknown, after: unknown, path = ''): Operation[] {
-  if (before === after) return [];
-  if (isJson(before) && isJson(after)) return diffObjects(before, after, path);
-  if (Array.isArray(before) && Array.isArray(after)) return diffArrays(before, after, path);
-  if (jsonEqual(before, after)) return [];
-  return [{ op: 'replace', path, value: cloneJson(after) }];
+  const ops: Operation[] = [];
+  diffInto(ops, before, after, path);
+  return ops;
 }
 
-function diffObjects(before: Record<string, unknown>, after: Record<string, unknown>, path: string): Operation[] {
-  const ops: Operation[] = [];
+/** Appends to `ops`: one array for the whole diff, no intermediate ones (this runs on every admission). */
+function diffInto(ops: Operation[], before: unknown, after: unknown, path: string): void {
+  if (before === after) return;
+  if (isJson(before) && isJson(after)) diffObjects(ops, before, after, path);
+  else if (Array.isArray(before) && Array.isArray(after)) diffArrays(ops, before, after, path);
+  else if (!jsonEqual(before, after)) ops.push({ op: 'replace', path, value: after });
+}
+
+function diffObjects(ops: Operation[], before: Record<string, unknown>, after: Record<string, unknown>, path: string): void {
   for (const key of Object.keys(before)) {
     if (before[key] !== undefined && !present(after, key)) ops.push({ op: 'remove', path: `${path}/${escapeToken(key)}` });
   }
   for (const key of Object.keys(after)) {
     const value = after[key];
-    if (value === undefined) continue;
+    // Shared with `before` (most of a planned pod): nothing to say, and no path to build.
+    if (value === undefined || value === before[key]) continue;
     const child = `${path}/${escapeToken(key)}`;
-    if (!present(before, key)) ops.push({ op: 'add', path: child, value: cloneJson(value) });
-    else appendAll(ops, diff(before[key], value, child));
+    if (!present(before, key)) ops.push({ op: 'add', path: child, value });
+    else diffInto(ops, before[key], value, child);
   }
-  return ops;
 }
 
 const present = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key) && o[key] !== undefined;
 
-/** push(...more) passes every element as an argument: 100k+ of them (a pod with 30k containers) overflow the stack. */
-function appendAll<T>(into: T[], more: readonly T[]): void {
-  for (const item of more) into.push(item);
-}
-
-function diffArrays(before: unknown[], after: unknown[], path: string): Operation[] {
+function diffArrays(ops: Operation[], before: unknown[], after: unknown[], path: string): void {
   if (before.length === after.length) {
-    return before.flatMap((item, i) => diff(item, after[i], `${path}/${i}`));
+    for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) diffInto(ops, before[i], after[i], `${path}/${i}`);
+    return;
   }
   const inserts = insertionsOnly(before, after);
-  if (inserts) return inserts.map((j) => ({ op: 'add', path: `${path}/${j}`, value: cloneJson(after[j]) }));
-  return [{ op: 'replace', path, value: cloneJson(after) }];
+  if (!inserts) {
+    ops.push({ op: 'replace', path, value: after });
+    return;
+  }
+  for (const j of inserts) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
 }
 
 /** Indexes of `after` that were inserted, when `before` survives in `after` unchanged and in order. */

@@ -7,9 +7,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     const bb = b as unknown[];
     return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
   }
+  // Counted, not filtered: no key arrays beyond Object.keys (this runs on every admission).
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
+  let defined = 0;
+  for (const k of Object.keys(ao)) {
+    if (ao[k] === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !jsonEqual(ao[k], bo[k])) return false;
+    defined++;
+  }
+  let other = 0;
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) other++;
+  return defined === other;
 }

@@ -42,9 +42,17 @@ export function imageVersion(image: unknown): number[] | undefined {
  * The shell commands of a container's line, split at `;`, `&&`, `||`, `|` and newlines. Good enough
  * for the scripts charts embed; quoting is not parsed, so a separator inside quotes splits too.
  */
-export function shellCommands(line: string): string[] {
-  return line.split(/;|&&?|\|\|?|\n/).map((s) => s.trim()).filter(Boolean);
+export function shellCommands(line: string): readonly string[] {
+  // One admission asks this of the same script several times (each recogniser, each step): the last
+  // answer is kept. Frozen, as it is shared.
+  if (line !== lastLine) {
+    lastLine = line;
+    lastCommands = Object.freeze(line.split(/;|&&?|\|\|?|\n/).map((s) => s.trim()).filter(Boolean));
+  }
+  return lastCommands;
 }
+let lastLine = '';
+let lastCommands: readonly string[] = Object.freeze([]);
 
 const TOOLKIT = /(^|[\s/"'])tls-toolkit(\.sh)?(\s|"|'|$)/;
 
@@ -53,8 +61,13 @@ export function runsToolkit(c: Json, mode: 'server' | 'client' | 'standalone'): 
   return toolkitCommands(scriptOf(c), mode).length > 0;
 }
 
+/** The mode word after tls-toolkit, one pattern per mode (built once: this runs for every container of every pod). */
+const MODE_WORD: Record<string, RegExp> = {};
+
 function toolkitCommands(line: string, mode: string): string[] {
-  const word = new RegExp(`(^|\\s)${mode}(\\s|$)`);
+  // Most lines never name the toolkit: skip splitting them into commands.
+  if (!line.includes('tls-toolkit')) return [];
+  const word = (MODE_WORD[mode] ??= new RegExp(`(^|\\s)${mode}(\\s|$)`));
   return shellCommands(line).filter((cmd) => TOOLKIT.test(cmd) && word.test(cmd.slice(cmd.search(/tls-toolkit/))));
 }
 
