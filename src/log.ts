@@ -22,11 +22,11 @@ export interface BufferedDestination extends DestinationStream {
 }
 
 /**
- * serve's stderr (`dest`: a file descriptor or path): one write(2) per admission line was a twentieth of serve's CPU time at saturation
- * (a system call per review), so admission lines wait here, up to LOG_BUFFER_BYTES or LOG_FLUSH_MS
- * (sonic-boom's minLength and periodicFlush). Every other line writes them out with itself at once
- * (createLogger's hook), so order is kept and warnings are never late; so does exit, however it comes
- * (a SIGKILL can lose at most LOG_FLUSH_MS of admission lines).
+ * serve's stderr (`dest`: a file descriptor or path). One write(2) per admission line was a twentieth
+ * of serve's CPU time at saturation, so admission lines wait here, up to LOG_BUFFER_BYTES or
+ * LOG_FLUSH_MS (sonic-boom's minLength and periodicFlush). Every other line writes them out with
+ * itself at once (createLogger's hook), so order is kept and warnings are never late; so does exit,
+ * however it comes (a SIGKILL can lose at most LOG_FLUSH_MS of admission lines).
  */
 export function bufferedDestination(dest: number | string = 2): BufferedDestination {
   const stream = pino.destination({ dest, sync: true, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });

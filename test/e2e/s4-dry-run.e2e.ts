@@ -5,6 +5,7 @@ import { createNamespace, deleteNamespace, fixture, type Pod } from './support/c
 import { expectNifiMutated } from './support/expect-mutation.js';
 import { kubectl } from './support/kubectl.js';
 import { ensureWebhook, webhook } from './support/suite.js';
+import { eventually } from './support/wait.js';
 
 const NS = 'e2e-preview';
 
@@ -27,7 +28,11 @@ describe('e2e: kubectl apply --dry-run=server', function () {
     expect(warnings, `kubectl stderr: ${r.stderr}`).to.not.be.empty;
     for (const w of warnings) expect(w.length - 'Warning: '.length, w).to.be.below(120);
 
-    const logged = webhook().admissions().filter((a) => a.namespace === NS && a.podName === 'nifi-preview');
+    // serve buffers admission lines for up to a second (log.ts bufferedDestination).
+    const logged = await eventually('the admission line of nifi-preview', async () => {
+      const lines = webhook().admissions().filter((a) => a.namespace === NS && a.podName === 'nifi-preview');
+      return lines.length > 0 ? lines : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 100 });
     expect(logged.at(-1)?.dryRun, 'webhook saw a dry-run request').to.equal(true);
 
     const get = await kubectl(['-n', NS, 'get', 'pod', 'nifi-preview']);
